@@ -1,0 +1,95 @@
+/**
+ * The WebSocket frames, validated with zod at the edge. Driver → server: `ping`, `stop_event`.
+ * Server → driver: `ack`, `error`. Dispatcher → server: `subscribe`. Server → dispatcher: `driver.update`,
+ * `driver.status`, `error`.
+ */
+import { z } from 'zod';
+
+const seq = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+
+export const pingFrame = z.object({
+  type: z.literal('ping'),
+  seq,
+  lat: z.number().min(-90).max(90),
+  lng: z.number().min(-180).max(180),
+  ts: z.iso.datetime({ offset: true }),
+  speed_mps: z.number().min(0).max(200).optional(),
+  heading: z.number().min(0).max(360).optional(),
+  accuracy_m: z.number().min(0).max(100_000).optional(),
+  battery_pct: z.number().min(0).max(100).optional(),
+});
+
+export const stopEventFrame = z.object({
+  type: z.literal('stop_event'),
+  seq,
+  stop_id: z.string().min(1).max(64),
+  event: z.enum(['arrived', 'completed', 'failed']),
+  /** When it happened on the device; the server's receive time when absent. */
+  ts: z.iso.datetime({ offset: true }).optional(),
+  reason: z.string().min(1).max(200).optional(),
+  note: z.string().max(2000).optional(),
+  pod: z
+    .object({
+      note: z.string().max(2000).optional(),
+      signee: z.string().max(200).optional(),
+      photo_urls: z.array(z.url()).max(20).optional(),
+    })
+    .optional(),
+});
+
+export const driverFrame = z.discriminatedUnion('type', [pingFrame, stopEventFrame]);
+
+export const subscribeFrame = z.object({
+  type: z.literal('subscribe'),
+  /** Every driver of the organization. */
+  all: z.boolean().optional(),
+  drivers: z.array(z.string().min(1).max(64)).max(10_000).optional(),
+  routes: z.array(z.string().min(1).max(64)).max(10_000).optional(),
+});
+
+export const dispatcherFrame = z.discriminatedUnion('type', [subscribeFrame]);
+
+export type PingFrame = z.infer<typeof pingFrame>;
+export type StopEventFrame = z.infer<typeof stopEventFrame>;
+export type DriverFrame = z.infer<typeof driverFrame>;
+export type SubscribeFrame = z.infer<typeof subscribeFrame>;
+
+export interface AckFrame {
+  type: 'ack';
+  seq: number;
+}
+
+export interface ErrorFrame {
+  type: 'error';
+  /** Present when the error answers one message. */
+  seq?: number;
+  code: string;
+  message: string;
+}
+
+export type ParsedFrame<T> = { ok: true; frame: T } | { ok: false; error: ErrorFrame };
+
+/** Parses raw text into a frame of `schema`, or an `error` frame naming what was wrong. */
+export function parseFrame<T>(raw: string, schema: z.ZodType<T>): ParsedFrame<T> {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    return { ok: false, error: { type: 'error', code: 'invalid_json', message: 'frame is not valid JSON' } };
+  }
+  const result = schema.safeParse(json);
+  if (result.success) return { ok: true, frame: result.data };
+  const seqValue =
+    typeof json === 'object' && json !== null && 'seq' in json && typeof json.seq === 'number' ? json.seq : undefined;
+  const issue = result.error.issues[0];
+  const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+  const unknownType =
+    typeof json === 'object' && json !== null && 'type' in json && issue?.path.join('.') === 'type';
+  const error: ErrorFrame = {
+    type: 'error',
+    code: unknownType ? 'unknown_type' : 'invalid_frame',
+    message: `${where}${issue?.message ?? 'invalid frame'}`,
+  };
+  if (seqValue !== undefined) error.seq = seqValue;
+  return { ok: false, error };
+}
