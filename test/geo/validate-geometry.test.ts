@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { areaGeoJsonSchema, type AreaGeoJson } from '../../src/geo/geojson-schema.js';
+import { areaGeoJsonSchema, type AreaFeature, type AreaGeoJson } from '../../src/geo/geojson-schema.js';
 import { validateAreaGeoJson } from '../../src/geo/validate-geometry.js';
 
 const square = (x0: number, y0: number, x1: number, y1: number): number[][] => [
   [x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0],
 ];
 
-function feature(coordinates: number[][][]): AreaGeoJson {
+function feature(coordinates: number[][][]): AreaFeature {
   return { type: 'Feature', properties: {}, geometry: { type: 'Polygon', coordinates } };
 }
 
