@@ -1,0 +1,28 @@
+/** One entry for every reader: text (plus an optional forced format) in, a problem or a FormatError out. */
+import { parseCvrplib } from './cvrplib.js';
+import { detectFormat } from './detect.js';
+import type { FormatName, ParseResult } from './errors.js';
+import { parseProblemJson } from './problem-json.js';
+import { parseSolomon } from './solomon.js';
+
+const READERS: Record<FormatName, (text: string) => ParseResult> = {
+  json: parseProblemJson,
+  solomon: parseSolomon,
+  cvrplib: parseCvrplib,
+};
+
+export const FORMAT_NAMES = Object.keys(READERS) as FormatName[];
+
+export function readProblem(text: string, format?: FormatName): ParseResult {
+  const chosen = format ?? detectFormat(text);
+  if (!chosen) {
+    return {
+      ok: false,
+      error: {
+        code: 'unknown_format',
+        message: 'unrecognised file: expected problem JSON, a Solomon .txt or a CVRPLIB .vrp file (or pass --format)',
+      },
+    };
+  }
+  return READERS[chosen](text);
+}
