@@ -1,0 +1,131 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+} from 'fastify-type-provider-zod';
+import type { Config } from '../config.js';
+import type { Geocoder } from '../geocode/geocoder.js';
+import { nominatimGeocoder } from '../geocode/nominatim.js';
+import type { Db } from '../store/db.js';
+import { randomBase32 } from '../store/ids.js';
+import { failInterruptedJobs } from '../store/jobs.js';
+import { ApiError, errorHandler, notFoundHandler } from './errors.js';
+import { addAuth } from './plugins/auth.js';
+import { addIdempotency } from './plugins/idempotency.js';
+import { createJobRunner } from './planning/jobs.js';
+import { workerPoolSolver, type SolverPort } from './planning/solver-port.js';
+import { acceptEverywhere, type ServiceAreaLocator } from './service-areas.js';
+import './types.js';
+import meRoutes from './routes/me.js';
+import tokenRoutes from './routes/tokens.js';
+import depotRoutes from './routes/depots.js';
+import vehicleRoutes from './routes/vehicles.js';
+import driverRoutes from './routes/drivers.js';
+import stopRoutes from './routes/stops.js';
+import routeRoutes from './routes/routes.js';
+import planningRoutes from './routes/planning.js';
+import jobRoutes from './routes/jobs.js';
+
+export interface AppDeps {
+  db: Db;
+  config: Config;
+  /** Default: accept every point (no service areas). */
+  serviceAreas?: ServiceAreaLocator;
+  /** Default: the worker-thread pool. Tests may pass a stub. */
+  solver?: SolverPort;
+  /** Default: from config.geocoderUrl, else none (coordinates required). */
+  geocoder?: Geocoder | null;
+}
+
+/** Serializes without checking the schema: responses are built from typed records, and speed matters on lists. */
+const plainJsonSerializer = () => (data: unknown) => JSON.stringify(data);
+
+const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/**
+ * Builds the whole HTTP app: `/api/v1` (auth, per-token rate limit, idempotency, one plugin per resource),
+ * `/openapi.json`, `/docs`, `/health`. Listening is the caller's job (`server.ts`, or `inject` in tests).
+ */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { db, config } = deps;
+  const app = Fastify({
+    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    bodyLimit: config.bodyLimitBytes,
+    // Accept a caller's id when it looks like one, so logs can be joined across services.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID_PATTERN.test(given) ? given : `req_${randomBase32(16)}`;
+    },
+    ajv: { customOptions: { coerceTypes: false } },
+  });
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(config.validateResponses ? serializerCompiler : plainJsonSerializer);
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  app.decorate('db', db);
+  app.decorate('config', config);
+  app.decorate('serviceAreas', deps.serviceAreas ?? acceptEverywhere);
+  app.decorate('solver', deps.solver ?? workerPoolSolver());
+  app.decorate(
+    'geocoder',
+    deps.geocoder !== undefined ? deps.geocoder : config.geocoderUrl ? nominatimGeocoder(config.geocoderUrl) : null,
+  );
+  app.decorate('jobs', createJobRunner(db));
+  failInterruptedJobs(db);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Milkrun API',
+        version: '1',
+        description: 'Route optimization and live tracking. Authenticate with `Authorization: Bearer mk_live_...`.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/health', { schema: { hide: true } }, async () => ({ ok: true }));
+
+  await app.register(
+    async (api) => {
+      addAuth(api);
+      await api.register(rateLimit, {
+        max: config.rateLimit.max,
+        timeWindow: config.rateLimit.windowMs,
+        keyGenerator: (request) => request.auth?.tokenId ?? request.ip,
+        errorResponseBuilder: (_request, context) =>
+          new ApiError('rate_limited', `Rate limit of ${context.max} requests exceeded; retry in ${context.after}`, {
+            limit: context.max,
+            retry_after_s: Math.ceil(context.ttl / 1000),
+          }),
+      });
+      addIdempotency(api);
+      // One line per resource plugin.
+      await api.register(meRoutes);
+      await api.register(tokenRoutes);
+      await api.register(depotRoutes);
+      await api.register(vehicleRoutes);
+      await api.register(driverRoutes);
+      await api.register(stopRoutes);
+      await api.register(routeRoutes);
+      await api.register(planningRoutes);
+      await api.register(jobRoutes);
+    },
+    { prefix: '/api/v1' },
+  );
+
+  return app;
+}

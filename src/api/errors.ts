@@ -1,0 +1,179 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+
+/**
+ * The one table of error codes and their HTTP statuses. Other modules add their codes here (one line each).
+ * Clients switch on `code`; the message is for people.
+ */
+export const ERROR_STATUS = {
+  validation_error: 400,
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  conflict: 409,
+  invalid_transition: 409,
+  idempotency_conflict: 409,
+  idempotency_in_progress: 409,
+  wrong_zone: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  unsolvable: 422,
+  geocoding_failed: 422,
+  outside_service_area: 422,
+  rate_limited: 429,
+  internal: 500,
+  unavailable: 503,
+} as const satisfies Record<string, number>;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/** An error meant for the client: its code decides the status, `details` says which input was wrong. */
+export class ApiError extends Error {
+  readonly code: ErrorCode;
+  readonly statusCode: number;
+  readonly details: unknown;
+
+  constructor(code: ErrorCode, message: string, details?: unknown) {
+    super(message);
+    this.name = 'ApiError';
+    this.code = code;
+    this.statusCode = ERROR_STATUS[code];
+    this.details = details ?? null;
+  }
+}
+
+export interface ErrorEnvelope {
+  error: { code: string; message: string; details: unknown; requestId: string };
+}
+
+/** One failing input: where it is, what was wrong, and the value that was sent. */
+export interface FieldIssue {
+  field: string;
+  message: string;
+  value?: unknown;
+}
+
+/** Reads `path` (e.g. ['stops', 3, 'lat']) out of a request part, so validation details can show the bad value. */
+export function valueAt(root: unknown, path: readonly (string | number)[]): unknown {
+  let cur: unknown = root;
+  for (const key of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string | number, unknown>)[key];
+  }
+  return cur;
+}
+
+/** `/stops/3/lat` → `stops[3].lat`, the spelling clients see in `details[].field`. */
+export function fieldName(path: readonly (string | number)[]): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number' || /^\d+$/.test(String(key))) out += `[${key}]`;
+    else out += out === '' ? String(key) : `.${String(key)}`;
+  }
+  return out;
+}
+
+function requestPart(request: FastifyRequest, context: string | undefined): unknown {
+  switch (context) {
+    case 'querystring':
+      return request.query;
+    case 'params':
+      return request.params;
+    case 'headers':
+      return request.headers;
+    default:
+      return request.body;
+  }
+}
+
+/** Fastify's own error codes that are the client's fault, and ours they map to. */
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'validation_error',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'bad_request',
+  FST_ERR_VALIDATION: 'validation_error',
+};
+
+/** Turns anything thrown into the status and the envelope. 5xx never leak internals. */
+export function toEnvelope(
+  error: FastifyError | ApiError | Error,
+  request: FastifyRequest,
+): { status: number; body: ErrorEnvelope } {
+  const requestId = String(request.id);
+  if (error instanceof ApiError) {
+    return {
+      status: error.statusCode,
+      body: { error: { code: error.code, message: error.message, details: error.details, requestId } },
+    };
+  }
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const context = (error as FastifyError).validationContext;
+    const part = requestPart(request, context);
+    const details: FieldIssue[] = error.validation.map((issue) => {
+      const path = issue.instancePath.split('/').filter((s: string) => s !== '');
+      const field = fieldName(path);
+      return { field: context === 'body' || !context ? field : `${context}.${field}`, message: issue.message, value: valueAt(part, path) };
+    });
+    const first = details[0];
+    return {
+      status: 400,
+      body: {
+        error: {
+          code: 'validation_error',
+          message: first ? `Invalid ${first.field || context || 'request'}: ${first.message}` : 'Invalid request',
+          details,
+          requestId,
+        },
+      },
+    };
+  }
+  const fe = error as FastifyError;
+  if (fe.code === 'RATE_LIMITED' || fe.statusCode === 429) {
+    return {
+      status: 429,
+      body: { error: { code: 'rate_limited', message: fe.message, details: null, requestId } },
+    };
+  }
+  const mapped = fe.code ? FASTIFY_CODES[fe.code] : undefined;
+  if (mapped) {
+    return {
+      status: ERROR_STATUS[mapped],
+      body: { error: { code: mapped, message: fe.message, details: null, requestId } },
+    };
+  }
+  if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
+    // A client error fastify raised (malformed JSON and similar): keep its status, say it plainly.
+    const code: ErrorCode = fe.statusCode === 404 ? 'not_found' : fe.statusCode === 413 ? 'payload_too_large' : 'bad_request';
+    return {
+      status: fe.statusCode,
+      body: { error: { code, message: fe.message, details: null, requestId } },
+    };
+  }
+  return {
+    status: 500,
+    body: { error: { code: 'internal', message: 'Internal server error', details: null, requestId } },
+  };
+}
+
+/** The one error handler: logs server faults, renders the envelope for everything. */
+export function errorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const { status, body } = toEnvelope(error, request);
+  if (status >= 500) request.log.error({ err: error }, 'request failed');
+  void reply.status(status).type('application/json; charset=utf-8').send(body);
+}
+
+/** Answers unknown routes with the same envelope. */
+export function notFoundHandler(request: FastifyRequest, reply: FastifyReply): void {
+  const body: ErrorEnvelope = {
+    error: {
+      code: 'not_found',
+      message: `No route ${request.method} ${request.url.split('?')[0]}`,
+      details: null,
+      requestId: String(request.id),
+    },
+  };
+  void reply.status(404).send(body);
+}

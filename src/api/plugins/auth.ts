@@ -1,0 +1,43 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ApiError } from '../errors.js';
+import { findActiveToken, touchToken } from '../../store/tokens.js';
+import '../types.js';
+
+const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+/** last_used_at is written at most this often per token, so reads stay write-free. */
+const TOUCH_EVERY_MS = 60_000;
+
+export function isWrite(method: string): boolean {
+  return WRITE_METHODS.has(method);
+}
+
+function bearer(request: FastifyRequest): string {
+  const header = request.headers.authorization;
+  if (!header) throw new ApiError('unauthorized', 'Missing Authorization header (expected "Bearer mk_live_...")');
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!match) throw new ApiError('unauthorized', 'Authorization header must be "Bearer <token>"');
+  return match[1]!;
+}
+
+/**
+ * Adds an onRequest hook to the instance it is called on: every request needs a valid, unrevoked token;
+ * writes need `full_access`. Sets `request.auth`.
+ */
+export function addAuth(app: FastifyInstance): void {
+  const lastTouch = new Map<string, number>();
+  app.decorateRequest('auth', null as unknown as FastifyRequest['auth']);
+  app.addHook('onRequest', async (request) => {
+    const token = bearer(request);
+    const found = token.startsWith('mk_') ? findActiveToken(app.db, token) : undefined;
+    if (!found) throw new ApiError('unauthorized', 'Invalid or revoked token');
+    request.auth = { organizationId: found.organizationId, tokenId: found.id, scope: found.scope };
+    if (isWrite(request.method) && found.scope !== 'full_access') {
+      throw new ApiError('forbidden', 'This token is read-only; writes need a full_access token');
+    }
+    const now = Date.now();
+    if ((lastTouch.get(found.id) ?? 0) + TOUCH_EVERY_MS < now) {
+      lastTouch.set(found.id, now);
+      touchToken(app.db, found.id, new Date(now).toISOString());
+    }
+  });
+}

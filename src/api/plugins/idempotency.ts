@@ -1,0 +1,82 @@
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { ApiError } from '../errors.js';
+import { isWrite } from './auth.js';
+import {
+  claimIdempotency,
+  completeIdempotency,
+  findIdempotency,
+  releaseIdempotency,
+} from '../../store/idempotency.js';
+
+/** A claim whose request has not answered after this long is treated as abandoned. */
+const STALE_CLAIM_MS = 5 * 60_000;
+const MAX_KEY_LENGTH = 255;
+
+const claimedKey = new WeakMap<FastifyRequest, string>();
+
+function bodyHash(body: unknown): string {
+  return createHash('sha256')
+    .update(body === undefined ? '' : JSON.stringify(body))
+    .digest('hex');
+}
+
+/**
+ * `Idempotency-Key` on writes: the first request's answer (status, body) is stored per organization and key;
+ * a replay with the same method, path and body gets it back with `Idempotent-Replayed: true`, anything else
+ * with that key answers 409 `idempotency_conflict`. 5xx answers are not stored, so they can be retried.
+ * Must be called after the auth hook so `request.auth` is set.
+ */
+export function addIdempotency(app: FastifyInstance): void {
+  app.addHook('preValidation', async (request, reply) => {
+    if (!isWrite(request.method)) return;
+    const raw = request.headers['idempotency-key'];
+    if (raw === undefined) return;
+    const key = Array.isArray(raw) ? raw[0]! : raw;
+    if (key === '' || key.length > MAX_KEY_LENGTH) {
+      throw new ApiError('validation_error', `Idempotency-Key must be 1–${MAX_KEY_LENGTH} characters`, [
+        { field: 'headers.idempotency-key', message: 'invalid length', value: key },
+      ]);
+    }
+    const orgId = request.auth.organizationId;
+    const hash = bodyHash(request.body);
+    const existing = findIdempotency(app.db, orgId, key);
+    if (existing) {
+      const stale = existing.status === null && Date.parse(existing.created_at) + STALE_CLAIM_MS < Date.now();
+      if (!stale) {
+        if (existing.method !== request.method || existing.path !== request.url || existing.body_hash !== hash) {
+          throw new ApiError('idempotency_conflict', 'This Idempotency-Key was used with a different request', {
+            key,
+            original: { method: existing.method, path: existing.path },
+          });
+        }
+        if (existing.status === null) {
+          throw new ApiError('idempotency_in_progress', 'A request with this Idempotency-Key is still running', { key });
+        }
+        reply.header('idempotent-replayed', 'true');
+        if (existing.content_type) reply.header('content-type', existing.content_type);
+        return reply.status(existing.status).send(existing.response);
+      }
+    }
+    claimIdempotency(app.db, orgId, key, { method: request.method, path: request.url, bodyHash: hash });
+    claimedKey.set(request, key);
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    const key = claimedKey.get(request);
+    if (key === undefined) return payload;
+    claimedKey.delete(request);
+    const orgId = request.auth.organizationId;
+    if (reply.statusCode >= 500 || (typeof payload !== 'string' && payload !== null && payload !== undefined)) {
+      releaseIdempotency(app.db, orgId, key);
+      return payload;
+    }
+    const contentType = reply.getHeader('content-type');
+    completeIdempotency(app.db, orgId, key, {
+      status: reply.statusCode,
+      response: typeof payload === 'string' ? payload : '',
+      contentType: typeof contentType === 'string' ? contentType : null,
+    });
+    return payload;
+  });
+}

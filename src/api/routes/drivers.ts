@@ -1,0 +1,48 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { ApiError } from '../errors.js';
+import { Deleted, errorResponses, IdParams, listOf, ListQuery } from '../schemas/common.js';
+import { Driver, DriverInput, DriverPatch } from '../schemas/drivers.js';
+import { deleteDriver, getDriver, listDrivers, updateDriver, upsertDriver } from '../../store/drivers.js';
+
+const tags = ['drivers'];
+
+export default async function driverRoutes(root: FastifyInstance): Promise<void> {
+  const app = root.withTypeProvider<ZodTypeProvider>();
+
+  app.get('/drivers', { schema: { tags, querystring: ListQuery, response: { 200: listOf(Driver), ...errorResponses } } }, async (req) =>
+    listDrivers(app.db, req.auth.organizationId, req.query),
+  );
+
+  app.post(
+    '/drivers',
+    { schema: { tags, body: DriverInput, response: { 200: Driver, 201: Driver, ...errorResponses } } },
+    async (req, reply) => {
+      const { driver, created } = upsertDriver(app.db, req.auth.organizationId, req.body);
+      return reply.status(created ? 201 : 200).send(driver);
+    },
+  );
+
+  app.get('/drivers/:id', { schema: { tags, params: IdParams, response: { 200: Driver, ...errorResponses } } }, async (req) => {
+    const driver = getDriver(app.db, req.auth.organizationId, req.params.id);
+    if (!driver) throw new ApiError('not_found', `Driver ${req.params.id} not found`);
+    return driver;
+  });
+
+  app.patch(
+    '/drivers/:id',
+    { schema: { tags, params: IdParams, body: DriverPatch, response: { 200: Driver, ...errorResponses } } },
+    async (req) => {
+      const driver = updateDriver(app.db, req.auth.organizationId, req.params.id, req.body);
+      if (!driver) throw new ApiError('not_found', `Driver ${req.params.id} not found`);
+      return driver;
+    },
+  );
+
+  app.delete('/drivers/:id', { schema: { tags, params: IdParams, response: { 200: Deleted, ...errorResponses } } }, async (req) => {
+    if (!deleteDriver(app.db, req.auth.organizationId, req.params.id)) {
+      throw new ApiError('not_found', `Driver ${req.params.id} not found`);
+    }
+    return { id: req.params.id, deleted: true as const };
+  });
+}

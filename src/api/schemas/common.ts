@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+/** A resource id with its prefix, e.g. `stp_...`. */
+export const idOf = (prefix: string) =>
+  z.string().regex(new RegExp(`^${prefix}_[a-z2-7]{20}$`), `must be a ${prefix}_ id`);
+
+export const Lat = z.number().min(-90).max(90);
+export const Lng = z.number().min(-180).max(180);
+export const LatLng = z.object({ lat: Lat, lng: Lng });
+
+/** E.164: a plus, a country code, at most 15 digits in all. */
+export const Phone = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number like +3725123456');
+
+/** ISO 8601 with an explicit offset (`Z` or `+03:00`), so the instant is never ambiguous. */
+export const IsoDateTime = z.iso.datetime({ offset: true });
+export const IsoDate = z.iso.date();
+
+export const TimeWindowInput = z
+  .object({ from: IsoDateTime, to: IsoDateTime })
+  .refine((w) => Date.parse(w.from) <= Date.parse(w.to), { message: '`from` must not be after `to`', path: ['to'] });
+export const TimeWindow = z.object({ from: z.string(), to: z.string() });
+
+export const ExternalId = z.string().min(1).max(200);
+
+export const ListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().min(1).optional(),
+});
+
+export const listOf = <T extends z.ZodType>(item: T) => z.object({ data: z.array(item), next_cursor: z.string().nullable() });
+
+export const ErrorEnvelope = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.unknown(), requestId: z.string() }),
+});
+
+/** Error answers every route may give; spread into `response`. */
+export const errorResponses = {
+  400: ErrorEnvelope,
+  401: ErrorEnvelope,
+  403: ErrorEnvelope,
+  404: ErrorEnvelope,
+  409: ErrorEnvelope,
+  413: ErrorEnvelope,
+  422: ErrorEnvelope,
+  429: ErrorEnvelope,
+} as const;
+
+export const IdParams = z.object({ id: z.string().min(1).max(64) });
+
+export const Deleted = z.object({ id: z.string(), deleted: z.literal(true) });

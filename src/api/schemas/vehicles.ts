@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { ExternalId, IsoDateTime, LatLng } from './common.js';
+
+export const Shift = z
+  .object({ from: IsoDateTime, to: IsoDateTime })
+  .refine((s) => Date.parse(s.from) <= Date.parse(s.to), { message: '`from` must not be after `to`', path: ['to'] });
+
+export const Costs = z.object({
+  fixed: z.number().min(0).optional(),
+  per_hour: z.number().min(0).optional(),
+  per_km: z.number().min(0).optional(),
+});
+
+const Amount = z.array(z.number().min(0)).max(8);
+const Skills = z.array(z.string().min(1).max(100)).max(50);
+
+export const VehicleInput = z.object({
+  name: z.string().min(1).max(200),
+  capacity: Amount.default([]),
+  skills: Skills.default([]),
+  shift: Shift.nullish(),
+  start: LatLng.nullish(),
+  end: LatLng.nullish(),
+  /** Alternative to `start`/`end`: a depot's coordinates. */
+  start_depot_id: z.string().nullish(),
+  end_depot_id: z.string().nullish(),
+  costs: Costs.nullish(),
+  max_stops: z.number().int().min(1).nullish(),
+  speed_factor: z.number().min(0.1).max(10).nullish(),
+  external_id: ExternalId.nullish(),
+});
+export const VehiclePatch = z.object({
+  name: z.string().min(1).max(200).optional(),
+  capacity: Amount.optional(),
+  skills: Skills.optional(),
+  shift: Shift.nullish(),
+  start: LatLng.nullish(),
+  end: LatLng.nullish(),
+  start_depot_id: z.string().nullish(),
+  end_depot_id: z.string().nullish(),
+  costs: Costs.nullish(),
+  max_stops: z.number().int().min(1).nullish(),
+  speed_factor: z.number().min(0.1).max(10).nullish(),
+  external_id: ExternalId.nullish(),
+});
+
+export const Vehicle = z.object({
+  id: z.string(),
+  external_id: z.string().nullable(),
+  name: z.string(),
+  capacity: z.array(z.number()),
+  skills: z.array(z.string()),
+  shift: z.object({ from: z.string(), to: z.string() }).nullable(),
+  start: z.object({ lat: z.number(), lng: z.number() }).nullable(),
+  end: z.object({ lat: z.number(), lng: z.number() }).nullable(),
+  start_depot_id: z.string().nullable(),
+  end_depot_id: z.string().nullable(),
+  costs: z.object({ fixed: z.number().optional(), per_hour: z.number().optional(), per_km: z.number().optional() }),
+  max_stops: z.number().nullable(),
+  speed_factor: z.number().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+
+export type VehicleInput = z.infer<typeof VehicleInput>;
+export type VehiclePatch = z.infer<typeof VehiclePatch>;
+export type Vehicle = z.infer<typeof Vehicle>;

@@ -1,0 +1,61 @@
+import { resolve } from 'node:path';
+
+/** Everything the server reads from its environment, resolved once at start. */
+export interface Config {
+  /** SQLite file (MILKRUN_DB, default ./var/milkrun.db). */
+  dbFile: string;
+  port: number;
+  host: string;
+  /** Seed the demo organization when the database is new (off with MILKRUN_SEED_DEMO=0 or --no-demo). */
+  seedDemo: boolean;
+  /** Per-token request budget: at most `max` requests each `windowMs`. */
+  rateLimit: { max: number; windowMs: number };
+  /** Largest accepted request body, bytes; larger answers 413. */
+  bodyLimitBytes: number;
+  /** Check every response against its zod schema (tests); off in production for speed. */
+  validateResponses: boolean;
+  /** Nominatim-compatible search endpoint used to geocode stops sent without coordinates; null: coordinates required. */
+  geocoderUrl: string | null;
+  logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
+}
+
+export const DEFAULT_CONFIG: Config = {
+  dbFile: resolve('var/milkrun.db'),
+  port: 3000,
+  host: '127.0.0.1',
+  seedDemo: true,
+  rateLimit: { max: 1200, windowMs: 60_000 },
+  bodyLimitBytes: 5 * 1024 * 1024,
+  validateResponses: false,
+  geocoderUrl: null,
+  logLevel: 'info',
+};
+
+function intFrom(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${value}"`);
+  return n;
+}
+
+const LOG_LEVELS = ['silent', 'error', 'warn', 'info', 'debug'] as const;
+
+/** Reads MILKRUN_DB, PORT, HOST, MILKRUN_SEED_DEMO, MILKRUN_RATE_LIMIT, MILKRUN_GEOCODER_URL, LOG_LEVEL and `--no-demo`. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly string[] = process.argv.slice(2)): Config {
+  const logLevel = env.LOG_LEVEL ?? DEFAULT_CONFIG.logLevel;
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  return {
+    dbFile: resolve(env.MILKRUN_DB || DEFAULT_CONFIG.dbFile),
+    port: intFrom(env.PORT, DEFAULT_CONFIG.port, 'PORT'),
+    host: env.HOST || DEFAULT_CONFIG.host,
+    seedDemo: env.MILKRUN_SEED_DEMO !== '0' && !argv.includes('--no-demo'),
+    rateLimit: {
+      max: intFrom(env.MILKRUN_RATE_LIMIT, DEFAULT_CONFIG.rateLimit.max, 'MILKRUN_RATE_LIMIT'),
+      windowMs: DEFAULT_CONFIG.rateLimit.windowMs,
+    },
+    bodyLimitBytes: DEFAULT_CONFIG.bodyLimitBytes,
+    validateResponses: env.MILKRUN_VALIDATE_RESPONSES === '1',
+    geocoderUrl: env.MILKRUN_GEOCODER_URL || null,
+    logLevel: logLevel as Config['logLevel'],
+  };
+}

@@ -1,0 +1,37 @@
+import { existsSync } from 'node:fs';
+import { buildApp } from './api/app.js';
+import { loadConfig } from './config.js';
+import { openDb } from './store/db.js';
+import { seedDemo } from './demo/seed.js';
+
+/** Starts Milkrun: open (or create) the database, seed the demo on a new one, build the app, listen. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const isNew = !existsSync(config.dbFile);
+  const db = openDb(config.dbFile);
+  const app = await buildApp({ db, config });
+
+  // Live tracking (WebSocket hub) and the webhook dispatcher attach here.
+
+  if (isNew && config.seedDemo) {
+    const demo = seedDemo(db);
+    console.log(`Seeded demo organization "${demo.organizationName}" (${demo.stops} stops, ${demo.vehicles} vehicles).`);
+    console.log(`Admin token (shown once): ${demo.token}`);
+  }
+
+  const close = async (): Promise<void> => {
+    await app.close();
+    db.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void close());
+  process.once('SIGTERM', () => void close());
+
+  const address = await app.listen({ port: config.port, host: config.host });
+  console.log(`Milkrun listening on ${address} (API ${address}/api/v1, docs ${address}/docs, database ${config.dbFile})`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,141 @@
+import { ApiError } from '../api/errors.js';
+import type { Driver, DriverInput, DriverPatch } from '../api/schemas/drivers.js';
+import { nowIso, stmt, type Db } from './db.js';
+import { definedOnly } from './depots.js';
+import { recordEvent } from './events.js';
+import { newId } from './ids.js';
+import { decodeCursor, toPage, type Page } from './pagination.js';
+
+interface DriverRow {
+  _rowid: number;
+  id: string;
+  external_id: string | null;
+  name: string;
+  phone: string | null;
+  status: Driver['status'];
+  vehicle_id: string | null;
+  last_lat: number | null;
+  last_lng: number | null;
+  last_position_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+const COLUMNS = `rowid AS _rowid, id, external_id, name, phone, status, vehicle_id, last_lat, last_lng, last_position_at,
+  created_at, updated_at`;
+
+function toDriver(row: DriverRow): Driver {
+  return {
+    id: row.id,
+    external_id: row.external_id,
+    name: row.name,
+    phone: row.phone,
+    status: row.status,
+    vehicle_id: row.vehicle_id,
+    last_position:
+      row.last_lat !== null && row.last_lng !== null && row.last_position_at !== null
+        ? { lat: row.last_lat, lng: row.last_lng, at: row.last_position_at }
+        : null,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  };
+}
+
+export function getDriver(db: Db, orgId: string, id: string): Driver | undefined {
+  const row = stmt(db, `SELECT ${COLUMNS} FROM drivers WHERE organization_id = ? AND id = ?`).get(orgId, id) as
+    | DriverRow
+    | undefined;
+  return row && toDriver(row);
+}
+
+export function listDrivers(db: Db, orgId: string, q: { limit: number; cursor?: string }): Page<Driver> {
+  const rows = stmt(
+    db,
+    `SELECT ${COLUMNS} FROM drivers WHERE organization_id = ? AND rowid > ? ORDER BY rowid LIMIT ?`,
+  ).all(orgId, decodeCursor(q.cursor), q.limit + 1) as DriverRow[];
+  return toPage(rows, q.limit, toDriver);
+}
+
+export function allDrivers(db: Db, orgId: string): Driver[] {
+  return (stmt(db, `SELECT ${COLUMNS} FROM drivers WHERE organization_id = ? ORDER BY rowid`).all(orgId) as DriverRow[]).map(
+    toDriver,
+  );
+}
+
+function checkVehicle(db: Db, orgId: string, vehicleId: string | null | undefined): void {
+  if (!vehicleId) return;
+  const found = stmt(db, 'SELECT 1 FROM vehicles WHERE organization_id = ? AND id = ?').get(orgId, vehicleId);
+  if (!found) {
+    throw new ApiError('validation_error', `Unknown vehicle ${vehicleId}`, [
+      { field: 'vehicle_id', message: 'no such vehicle', value: vehicleId },
+    ]);
+  }
+}
+
+/** Creates, or updates in place when `external_id` names an existing driver. */
+export function upsertDriver(db: Db, orgId: string, input: DriverInput): { driver: Driver; created: boolean } {
+  return db.transaction(() => {
+    const existing = input.external_id
+      ? (stmt(db, 'SELECT id FROM drivers WHERE organization_id = ? AND external_id = ?').get(orgId, input.external_id) as
+          | { id: string }
+          | undefined)
+      : undefined;
+    if (existing) return { driver: updateDriver(db, orgId, existing.id, input)!, created: false };
+    checkVehicle(db, orgId, input.vehicle_id);
+    const id = newId('drv');
+    const now = nowIso();
+    stmt(
+      db,
+      `INSERT INTO drivers (id, organization_id, external_id, name, phone, status, vehicle_id, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(id, orgId, input.external_id ?? null, input.name, input.phone ?? null, input.status, input.vehicle_id ?? null, now, now);
+    const driver = getDriver(db, orgId, id)!;
+    recordEvent(db, { organizationId: orgId, type: 'driver.created', resourceType: 'driver', resourceId: id, data: driver });
+    return { driver, created: true };
+  })();
+}
+
+export function updateDriver(db: Db, orgId: string, id: string, patch: DriverPatch): Driver | undefined {
+  return db.transaction(() => {
+    const cur = getDriver(db, orgId, id);
+    if (!cur) return undefined;
+    const p = definedOnly(patch);
+    if (p.vehicle_id !== undefined) checkVehicle(db, orgId, p.vehicle_id);
+    const next = {
+      name: p.name ?? cur.name,
+      phone: p.phone !== undefined ? p.phone : cur.phone,
+      status: p.status ?? cur.status,
+      vehicle_id: p.vehicle_id !== undefined ? p.vehicle_id : cur.vehicle_id,
+      external_id: p.external_id !== undefined ? p.external_id : cur.external_id,
+    };
+    stmt(
+      db,
+      `UPDATE drivers SET name = ?, phone = ?, status = ?, vehicle_id = ?, external_id = ?, updated_at = ?
+       WHERE organization_id = ? AND id = ?`,
+    ).run(next.name, next.phone ?? null, next.status, next.vehicle_id ?? null, next.external_id ?? null, nowIso(), orgId, id);
+    const driver = getDriver(db, orgId, id)!;
+    recordEvent(db, { organizationId: orgId, type: 'driver.updated', resourceType: 'driver', resourceId: id, data: driver });
+    return driver;
+  })();
+}
+
+export function deleteDriver(db: Db, orgId: string, id: string): boolean {
+  return db.transaction(() => {
+    const changes = stmt(db, 'DELETE FROM drivers WHERE organization_id = ? AND id = ?').run(orgId, id).changes;
+    if (changes > 0) {
+      recordEvent(db, { organizationId: orgId, type: 'driver.deleted', resourceType: 'driver', resourceId: id, data: { id } });
+    }
+    return changes > 0;
+  })();
+}
+
+/** Records a GPS fix as the driver's last known position (live tracking calls this; re-optimization reads it). */
+export function setDriverPosition(db: Db, orgId: string, id: string, p: { lat: number; lng: number; at: string }): void {
+  stmt(db, 'UPDATE drivers SET last_lat = ?, last_lng = ?, last_position_at = ? WHERE organization_id = ? AND id = ?').run(
+    p.lat,
+    p.lng,
+    p.at,
+    orgId,
+    id,
+  );
+}

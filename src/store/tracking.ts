@@ -1,0 +1,320 @@
+/**
+ * Store of live tracking: driver tokens, the ping track, stop events received over the driver socket,
+ * the live-state snapshot, and the planned route a driver is on. Routes and stops belong to the core
+ * store; this module only reads them.
+ */
+import { createHash } from 'node:crypto';
+import { nowIso, stmt, type Db } from './db.js';
+import { newId, randomBase32 } from './ids.js';
+
+/** Driver tokens are told apart from API tokens (`mk_...`) by their prefix. */
+export const DRIVER_TOKEN_PREFIX = 'mkd_';
+
+function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export function driverExists(db: Db, organizationId: string, driverId: string): boolean {
+  return stmt(db, 'SELECT 1 FROM drivers WHERE organization_id = ? AND id = ?').get(organizationId, driverId) !== undefined;
+}
+
+/** Issues a driver token; the returned string is the only copy of the secret. */
+export function createDriverToken(db: Db, organizationId: string, driverId: string): { id: string; token: string } {
+  const token = `${DRIVER_TOKEN_PREFIX}${randomBase32(32)}`;
+  const id = newId('tok');
+  stmt(
+    db,
+    'INSERT INTO driver_tokens (id, organization_id, driver_id, hash, created_at) VALUES (?, ?, ?, ?, ?)',
+  ).run(id, organizationId, driverId, hashToken(token), nowIso());
+  return { id, token };
+}
+
+export interface DriverIdentity {
+  driverId: string;
+  organizationId: string;
+}
+
+/** The driver an unrevoked token belongs to (an inactive driver cannot connect). */
+export function findDriverByToken(db: Db, token: string): DriverIdentity | undefined {
+  if (!token.startsWith(DRIVER_TOKEN_PREFIX)) return undefined;
+  const row = stmt(
+    db,
+    `SELECT t.driver_id, t.organization_id FROM driver_tokens t JOIN drivers d ON d.id = t.driver_id
+     WHERE t.hash = ? AND t.revoked_at IS NULL AND d.status = 'active'`,
+  ).get(hashToken(token)) as { driver_id: string; organization_id: string } | undefined;
+  return row && { driverId: row.driver_id, organizationId: row.organization_id };
+}
+
+export interface PingRow {
+  driverId: string;
+  seq: number;
+  organizationId: string;
+  routeId: string | null;
+  lat: number;
+  lng: number;
+  /** Normalised ISO 8601 UTC. */
+  ts: string;
+  speedMps: number | null;
+  heading: number | null;
+  accuracyM: number | null;
+  batteryPct: number | null;
+  receivedAt: string;
+}
+
+/** Appends a ping; false when (driver, seq) is already stored (a replay). */
+export function insertPing(db: Db, p: PingRow): boolean {
+  return (
+    stmt(
+      db,
+      `INSERT OR IGNORE INTO pings (driver_id, seq, organization_id, route_id, lat, lng, ts, speed_mps, heading,
+         accuracy_m, battery_pct, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      p.driverId,
+      p.seq,
+      p.organizationId,
+      p.routeId,
+      p.lat,
+      p.lng,
+      p.ts,
+      p.speedMps,
+      p.heading,
+      p.accuracyM,
+      p.batteryPct,
+      p.receivedAt,
+    ).changes === 1
+  );
+}
+
+export interface StoredStopEvent {
+  errorCode: string | null;
+  errorMessage: string | null;
+}
+
+/** The stored outcome of a stop event with this (driver, seq), or undefined when it is new. */
+export function findStopEvent(db: Db, driverId: string, seq: number): StoredStopEvent | undefined {
+  const row = stmt(db, 'SELECT error_code, error_message FROM driver_stop_events WHERE driver_id = ? AND seq = ?').get(
+    driverId,
+    seq,
+  ) as { error_code: string | null; error_message: string | null } | undefined;
+  return row && { errorCode: row.error_code, errorMessage: row.error_message };
+}
+
+/** True when this seq is already stored as a ping (a stop event must not reuse it). */
+export function pingSeqExists(db: Db, driverId: string, seq: number): boolean {
+  return stmt(db, 'SELECT 1 FROM pings WHERE driver_id = ? AND seq = ?').get(driverId, seq) !== undefined;
+}
+
+export function insertStopEvent(
+  db: Db,
+  e: { driverId: string; seq: number; organizationId: string; stopId: string; event: string; ts: string },
+  outcome: StoredStopEvent,
+): void {
+  stmt(
+    db,
+    `INSERT INTO driver_stop_events (driver_id, seq, organization_id, stop_id, event, error_code, error_message, ts,
+       received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(e.driverId, e.seq, e.organizationId, e.stopId, e.event, outcome.errorCode, outcome.errorMessage, e.ts, nowIso());
+}
+
+export interface TrackPoint {
+  seq: number;
+  lat: number;
+  lng: number;
+  ts: string;
+  speed_mps: number | null;
+  heading: number | null;
+  accuracy_m: number | null;
+  battery_pct: number | null;
+}
+
+/** Stored pings of a driver with from <= ts < to, in time order, at most `limit`. */
+export function trackOf(db: Db, driverId: string, fromIso: string, toIso: string, limit: number): TrackPoint[] {
+  return stmt(
+    db,
+    `SELECT seq, lat, lng, ts, speed_mps, heading, accuracy_m, battery_pct FROM pings
+     WHERE driver_id = ? AND ts >= ? AND ts < ? ORDER BY ts, seq LIMIT ?`,
+  ).all(driverId, fromIso, toIso, limit) as TrackPoint[];
+}
+
+/** The driver's newest ping by device time. */
+export function latestPing(db: Db, driverId: string): PingRow | undefined {
+  const row = stmt(
+    db,
+    `SELECT driver_id, seq, organization_id, route_id, lat, lng, ts, speed_mps, heading, accuracy_m, battery_pct,
+       received_at FROM pings WHERE driver_id = ? ORDER BY ts DESC, seq DESC LIMIT 1`,
+  ).get(driverId) as
+    | {
+        driver_id: string;
+        seq: number;
+        organization_id: string;
+        route_id: string | null;
+        lat: number;
+        lng: number;
+        ts: string;
+        speed_mps: number | null;
+        heading: number | null;
+        accuracy_m: number | null;
+        battery_pct: number | null;
+        received_at: string;
+      }
+    | undefined;
+  return (
+    row && {
+      driverId: row.driver_id,
+      seq: row.seq,
+      organizationId: row.organization_id,
+      routeId: row.route_id,
+      lat: row.lat,
+      lng: row.lng,
+      ts: row.ts,
+      speedMps: row.speed_mps,
+      heading: row.heading,
+      accuracyM: row.accuracy_m,
+      batteryPct: row.battery_pct,
+      receivedAt: row.received_at,
+    }
+  );
+}
+
+/** Deletes pings older than `cutoffIso` (device time), driver by driver so each delete uses the index. */
+export function deletePingsBefore(db: Db, cutoffIso: string): number {
+  const drivers = stmt(db, 'SELECT DISTINCT driver_id FROM pings').all() as { driver_id: string }[];
+  let deleted = 0;
+  const del = stmt(db, 'DELETE FROM pings WHERE driver_id = ? AND ts < ?');
+  for (const d of drivers) deleted += del.run(d.driver_id, cutoffIso).changes;
+  stmt(db, 'DELETE FROM driver_stop_events WHERE received_at < ?').run(cutoffIso);
+  return deleted;
+}
+
+export interface LiveSnapshot {
+  driverId: string;
+  organizationId: string;
+  routeId: string | null;
+  online: boolean;
+  pace: number;
+  lateStopIds: string[];
+}
+
+export function saveLiveSnapshot(db: Db, s: LiveSnapshot): void {
+  stmt(
+    db,
+    `INSERT INTO driver_live (driver_id, organization_id, route_id, online, pace, late_stop_ids_json, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (driver_id) DO UPDATE SET organization_id = excluded.organization_id, route_id = excluded.route_id,
+       online = excluded.online, pace = excluded.pace, late_stop_ids_json = excluded.late_stop_ids_json,
+       updated_at = excluded.updated_at`,
+  ).run(s.driverId, s.organizationId, s.routeId, s.online ? 1 : 0, s.pace, JSON.stringify(s.lateStopIds), nowIso());
+}
+
+export function loadLiveSnapshots(db: Db): LiveSnapshot[] {
+  const rows = stmt(
+    db,
+    'SELECT driver_id, organization_id, route_id, online, pace, late_stop_ids_json FROM driver_live',
+  ).all() as {
+    driver_id: string;
+    organization_id: string;
+    route_id: string | null;
+    online: number;
+    pace: number;
+    late_stop_ids_json: string;
+  }[];
+  return rows.map((r) => ({
+    driverId: r.driver_id,
+    organizationId: r.organization_id,
+    routeId: r.route_id,
+    online: r.online === 1,
+    pace: r.pace,
+    lateStopIds: JSON.parse(r.late_stop_ids_json) as string[],
+  }));
+}
+
+/** Last known position on the driver row (re-optimisation restarts from it) and the latest ETA per stop. */
+export function writeDriverPosition(db: Db, driverId: string, lat: number, lng: number, atIso: string): void {
+  stmt(db, 'UPDATE drivers SET last_lat = ?, last_lng = ?, last_position_at = ? WHERE id = ?').run(lat, lng, atIso, driverId);
+}
+
+export function writeStopEta(db: Db, routeId: string, stopId: string, etaIso: string): void {
+  stmt(db, 'UPDATE route_stops SET eta = ? WHERE route_id = ? AND stop_id = ?').run(etaIso, routeId, stopId);
+}
+
+/** One stop of the driver's current route, as stored. */
+export interface RouteStopRow {
+  stopId: string;
+  lat: number;
+  lng: number;
+  status: string;
+  serviceS: number;
+  /** [{ from, to }] ISO. */
+  windows: { from: string; to: string }[];
+  plannedArrival: string | null;
+  departure: string | null;
+  distanceM: number;
+  /** When the stop reached `arrived` / its final status, from stop_history. */
+  arrivedAt: string | null;
+  finishedAt: string | null;
+}
+
+export interface ActiveRoute {
+  routeId: string;
+  status: string;
+  start: { lat: number; lng: number } | null;
+  stops: RouteStopRow[];
+}
+
+/** The route a driver is working: the one in progress, else the earliest planned one. */
+export function activeRouteOf(db: Db, organizationId: string, driverId: string): ActiveRoute | undefined {
+  const route = stmt(
+    db,
+    `SELECT r.id, r.status, COALESCE(v.start_lat, d.lat) AS start_lat, COALESCE(v.start_lng, d.lng) AS start_lng
+     FROM routes r LEFT JOIN vehicles v ON v.id = r.vehicle_id LEFT JOIN depots d ON d.id = v.start_depot_id
+     WHERE r.organization_id = ? AND r.driver_id = ? AND r.status IN ('planned', 'in_progress')
+     ORDER BY r.status = 'in_progress' DESC, r.date IS NULL, r.date, r.created_at LIMIT 1`,
+  ).get(organizationId, driverId) as
+    | { id: string; status: string; start_lat: number | null; start_lng: number | null }
+    | undefined;
+  if (!route) return undefined;
+  const rows = stmt(
+    db,
+    `SELECT s.id, s.lat, s.lng, s.status, s.service_duration_s, s.time_windows_json, rs.planned_arrival,
+       rs.departure, rs.distance_m,
+       (SELECT MAX(created_at) FROM stop_history h WHERE h.stop_id = s.id AND h.to_status = 'arrived') AS arrived_at,
+       (SELECT MAX(created_at) FROM stop_history h WHERE h.stop_id = s.id
+          AND h.to_status IN ('completed', 'failed', 'cancelled')) AS finished_at
+     FROM route_stops rs JOIN stops s ON s.id = rs.stop_id WHERE rs.route_id = ? ORDER BY rs.position`,
+  ).all(route.id) as {
+    id: string;
+    lat: number;
+    lng: number;
+    status: string;
+    service_duration_s: number;
+    time_windows_json: string;
+    planned_arrival: string | null;
+    departure: string | null;
+    distance_m: number;
+    arrived_at: string | null;
+    finished_at: string | null;
+  }[];
+  return {
+    routeId: route.id,
+    status: route.status,
+    start: route.start_lat !== null && route.start_lng !== null ? { lat: route.start_lat, lng: route.start_lng } : null,
+    stops: rows.map((r) => ({
+      stopId: r.id,
+      lat: r.lat,
+      lng: r.lng,
+      status: r.status,
+      serviceS: r.service_duration_s,
+      windows: JSON.parse(r.time_windows_json) as { from: string; to: string }[],
+      plannedArrival: r.planned_arrival,
+      departure: r.departure,
+      distanceM: r.distance_m,
+      arrivedAt: r.arrived_at,
+      finishedAt: r.finished_at,
+    })),
+  };
+}
+
+export function routeStatus(db: Db, routeId: string): string | undefined {
+  const row = stmt(db, 'SELECT status FROM routes WHERE id = ?').get(routeId) as { status: string } | undefined;
+  return row?.status;
+}
