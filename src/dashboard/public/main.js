@@ -20,7 +20,9 @@ function showMessage(text, kind = 'info') {
 
 /** @param {string} text */
 function setStatus(text) {
-  $('status').textContent = text;
+  const status = $('status');
+  status.textContent = text;
+  status.classList.toggle('connected', text === 'live');
 }
 
 /** @param {import('./api-client.js').ApiErrorBody} error */
