@@ -29,6 +29,7 @@ import stopRoutes from './routes/stops.js';
 import routeRoutes from './routes/routes.js';
 import planningRoutes from './routes/planning.js';
 import jobRoutes from './routes/jobs.js';
+import dashboardRoutes, { dashboardOptionsFromEnv } from './routes/dashboard.js';
 
 export interface AppDeps {
   db: Db;
@@ -98,6 +99,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.get('/health', { schema: { hide: true } }, async () => ({ ok: true }));
+  // The dispatcher page, outside /api/v1: public assets; its data comes from the API with the planner's token.
+  await app.register(dashboardRoutes, dashboardOptionsFromEnv());
 
   await app.register(
     async (api) => {

@@ -114,21 +114,23 @@ export default async function dashboardRoutes(app: FastifyInstance, options: Das
     // no-cache: the browser revalidates, so an upgraded server never runs with stale page modules.
     return reply.header('content-type', asset.contentType).header('cache-control', 'no-cache').send(asset.body);
   };
+  // Not part of the API: kept out of the OpenAPI document.
+  const hidden = { schema: { hide: true } };
   const sendPage = (reply: FastifyReply) =>
     send(reply.header('content-security-policy', csp).header('x-content-type-options', 'nosniff'), index, 'index');
 
-  app.get('/dashboard', async (_request, reply) => sendPage(reply));
-  app.get('/dashboard/', async (_request, reply) => sendPage(reply));
-  app.get('/dashboard/config.json', async (_request, reply) =>
+  app.get('/dashboard', hidden, async (_request, reply) => sendPage(reply));
+  app.get('/dashboard/', hidden, async (_request, reply) => sendPage(reply));
+  app.get('/dashboard/config.json', hidden, async (_request, reply) =>
     reply.header('content-type', 'application/json; charset=utf-8').header('cache-control', 'no-store').send(pageConfig),
   );
-  app.get<{ Params: { file: string } }>('/dashboard/assets/:file', async (request, reply) =>
+  app.get<{ Params: { file: string } }>('/dashboard/assets/:file', hidden, async (request, reply) =>
     send(reply, request.params.file === 'index.html' ? undefined : pageAssets.get(request.params.file), request.params.file),
   );
-  app.get<{ Params: { file: string } }>('/dashboard/vendor/leaflet/:file', async (request, reply) =>
+  app.get<{ Params: { file: string } }>('/dashboard/vendor/leaflet/:file', hidden, async (request, reply) =>
     send(reply, leafletAssets.get(request.params.file), request.params.file),
   );
-  app.get<{ Params: { file: string } }>('/dashboard/vendor/leaflet/images/:file', async (request, reply) =>
+  app.get<{ Params: { file: string } }>('/dashboard/vendor/leaflet/images/:file', hidden, async (request, reply) =>
     send(reply, leafletImages.get(request.params.file), request.params.file),
   );
 }
