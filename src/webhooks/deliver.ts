@@ -12,6 +12,8 @@ export interface WebhookPost {
   /** Whole exchange: connect, send, response head and body. */
   timeoutMs: number;
   allowPrivate: boolean;
+  /** Aborting ends the attempt at once with the error 'aborted' (server shutdown). */
+  signal?: AbortSignal;
 }
 
 /** What one attempt did. `ok` means a 2xx answer; anything else is retried. */
@@ -62,6 +64,14 @@ export function postWebhook(post: WebhookPost, nowMs: () => number = Date.now): 
       finish({ ok: false, statusCode: null, error: `timeout after ${post.timeoutMs} ms`, retryAfterMs: null });
       req.destroy();
     }, post.timeoutMs);
+
+    const onAbort = (): void => {
+      finish({ ok: false, statusCode: null, error: 'aborted', retryAfterMs: null });
+      req.destroy();
+    };
+    if (post.signal?.aborted) onAbort();
+    post.signal?.addEventListener('abort', onAbort, { once: true });
+    req.on('close', () => post.signal?.removeEventListener('abort', onAbort));
 
     req.on('error', (err: NodeJS.ErrnoException) => {
       finish({ ok: false, statusCode: null, error: err.code ? `${err.code}: ${err.message}` : err.message, retryAfterMs: null });

@@ -70,3 +70,14 @@ describe('postWebhook', () => {
     expect(receiver.requests).toHaveLength(0);
   });
 });
+
+describe('postWebhook abort', () => {
+  it('ends at once when its signal aborts', async () => {
+    receiver = await startReceiver(() => 'handled');
+    const controller = new AbortController();
+    const pending = post(receiver.url, { timeoutMs: 20_000, signal: controller.signal });
+    await receiver.waitFor(1);
+    controller.abort();
+    expect(await pending).toMatchObject({ ok: false, statusCode: null, error: 'aborted' });
+  });
+});
