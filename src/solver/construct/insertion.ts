@@ -1,0 +1,89 @@
+/**
+ * Cheapest feasible insertion of one job, over every position of every route and one empty vehicle per vehicle
+ * type. Used to finish the savings construction, by the ruin-and-recreate "recreate" step and by finalize.
+ */
+import type { Proposal } from '../proposal.js';
+import type { Random } from '../random.js';
+import type { SolutionState } from '../solution-state.js';
+
+export interface InsertionChoice {
+  delta: number;
+  route: number;
+  /** Insert after this position (0..m). */
+  pos: number;
+}
+
+export interface InsertionOptions {
+  /** Try vehicles without jobs (one per vehicle type). */
+  allowEmpty: boolean;
+  /** Probability of skipping a candidate position (SISR "blinks"); 0 for exhaustive. */
+  blinkRate: number;
+  rng?: Random;
+  /** Routes that must not receive the job (e.g. the route being emptied); null for none. */
+  forbidden?: Uint8Array | null;
+}
+
+/** Finds the cheapest feasible insertion of job j; route −1 when none. Writes into `out`. */
+export function bestInsertion(
+  sol: SolutionState,
+  j: number,
+  p: Proposal,
+  opts: InsertionOptions,
+  out: InsertionChoice,
+): InsertionChoice {
+  const inst = sol.inst;
+  const n = inst.m.size;
+  const dist = inst.m.distance;
+  const dims = inst.dims;
+  const u = inst.jobLoc[j]!;
+  const distanceOnly = inst.objective === 'distance' && sol.ev.balanceWeight === 0;
+  out.delta = Infinity;
+  out.route = -1;
+  out.pos = 0;
+  const seenEmptyType = new Set<number>();
+  for (let r = 0; r < sol.routes.length; r++) {
+    if (opts.forbidden && opts.forbidden[r] === 1) continue;
+    const route = sol.routes[r]!;
+    const v = route.vehicle;
+    if (inst.hasSkillLimits && inst.compat[v * inst.nJobs + j] === 0) continue;
+    if (route.m === 0) {
+      if (!opts.allowEmpty) continue;
+      const type = inst.vehType[v]!;
+      if (seenEmptyType.has(type)) continue;
+      seenEmptyType.add(type);
+    }
+    if (route.m + 1 > inst.vehMaxStops[v]!) continue;
+    let fits = true;
+    for (let d = 0; d < dims; d++) {
+      if (route.cumLoad[route.m * dims + d]! + inst.jobDemand[j * dims + d]! > inst.vehCapacity[v * dims + d]! + 1e-9) {
+        fits = false;
+        break;
+      }
+    }
+    if (!fits) continue;
+    for (let pos = 0; pos <= route.m; pos++) {
+      if (opts.blinkRate > 0 && opts.rng && opts.rng.next() < opts.blinkRate) continue;
+      const a = route.loc[pos]!;
+      const b = route.loc[pos + 1]!;
+      if (distanceOnly) {
+        // With distance as the cost the delta is the detour: skip positions that cannot win before checking time.
+        const detour = dist[a * n + u]! + dist[u * n + b]! - dist[a * n + b]!;
+        if (detour + (route.m === 0 ? sol.ev.vehicleWeight : 0) >= out.delta) continue;
+      }
+      // Quick time-window rejects. Earliest departures only grow along a route, so once the departure from pos
+      // is past the job's last window no later position can serve it.
+      const departure = route.fEarly[pos]! + route.fDur[pos]! - route.fTw[pos]!;
+      if (departure > inst.jobTwEnd[j]! + 1e-6) break;
+      if (departure + inst.m.durationS[a * n + u]! * route.speed > inst.jobTwEnd[j]! + 1e-6) continue;
+      p.prefix(route, pos).job(j).range(route, pos + 1, route.m);
+      if (!p.finish()) continue;
+      const delta = sol.delta(r, p, -1, null);
+      if (delta < out.delta) {
+        out.delta = delta;
+        out.route = r;
+        out.pos = pos;
+      }
+    }
+  }
+  return out;
+}

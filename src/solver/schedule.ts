@@ -1,0 +1,140 @@
+/**
+ * The exact schedule of a route, recomputed from scratch by walking it: the truth for the returned solution
+ * (the O(1) segment checks used during the search must agree with it; the final pass re-verifies every route).
+ *
+ * Timing rule: service at a job starts at the earliest instant ≥ arrival that lies in one of its windows.
+ * The vehicle leaves its start as late as possible without reaching its end later than the earliest possible
+ * end, so the route's duration is as short as the windows allow.
+ */
+import type { Instance } from './instance.js';
+import type { UnassignedReason } from './model.js';
+
+const EPS = 1e-6;
+
+export type RouteFailure = 'unreachable' | 'time_window' | 'max_duration' | 'max_distance' | 'max_stops' | 'capacity' | 'skills';
+
+export interface RouteTiming {
+  feasible: boolean;
+  failure: RouteFailure | null;
+  /** Departure from the start (service start of the first job on an open start). */
+  departureS: number;
+  /** Arrival at the end (departure from the last job on an open end). */
+  endS: number;
+  durationS: number;
+  distance: number;
+}
+
+/** Earliest time ≥ t inside one of job j's windows; NaN when none. */
+function earliestIn(inst: Instance, j: number, t: number): number {
+  const from = inst.twOffset[j]!;
+  const to = inst.twOffset[j + 1]!;
+  if (from === to) return t;
+  for (let w = from; w < to; w++) {
+    if (t <= inst.twEnds[w]! + EPS) return Math.max(t, inst.twStarts[w]!);
+  }
+  return NaN;
+}
+
+/** Latest time ≤ t inside one of job j's windows; NaN when none. */
+function latestIn(inst: Instance, j: number, t: number): number {
+  const from = inst.twOffset[j]!;
+  const to = inst.twOffset[j + 1]!;
+  if (from === to) return t;
+  for (let w = to - 1; w >= from; w--) {
+    if (t >= inst.twStarts[w]! - EPS) return Math.min(t, inst.twEnds[w]!);
+  }
+  return NaN;
+}
+
+/**
+ * Walks route `seq[0..len)` of vehicle v and checks time windows, shift, max duration and max distance
+ * (capacity, stops and skills too, so that a single call says whether the route is feasible).
+ */
+export function exactRouteTiming(inst: Instance, v: number, seq: ArrayLike<number>, len: number): RouteTiming {
+  const out: RouteTiming = { feasible: false, failure: null, departureS: 0, endS: 0, durationS: 0, distance: 0 };
+  const n = inst.m.size;
+  const speed = inst.vehSpeed[v]!;
+  const startLoc = inst.vehStartLoc[v]!;
+  const endLoc = inst.vehEndLoc[v]!;
+  const travel = (a: number, b: number): number => inst.m.durationS[a * n + b]! * speed;
+  const locAt = (k: number): number => (k < 0 ? startLoc : k >= len ? endLoc : inst.jobLoc[seq[k]!]!);
+  const shiftStart = inst.vehShiftStart[v]!;
+  const shiftEnd = inst.vehShiftEnd[v]!;
+  if (len === 0) {
+    out.feasible = true;
+    return out;
+  }
+
+  // Static checks first.
+  let distance = 0;
+  const dims = inst.dims;
+  for (let d = 0; d < dims; d++) {
+    let load = 0;
+    for (let k = 0; k < len; k++) load += inst.jobDemand[seq[k]! * dims + d]!;
+    if (load > inst.vehCapacity[v * dims + d]! + EPS) return { ...out, failure: 'capacity' };
+  }
+  for (let k = 0; k < len; k++) if (inst.compat[v * inst.nJobs + seq[k]!] === 0) return { ...out, failure: 'skills' };
+  if (len > inst.vehMaxStops[v]!) return { ...out, failure: 'max_stops' };
+  let totalTravel = 0;
+  let totalService = 0;
+  let minWindowStart = Infinity;
+  for (let k = 0; k <= len; k++) {
+    const a = locAt(k - 1);
+    const b = locAt(k);
+    const dist = inst.m.distance[a * n + b]!;
+    const dur = travel(a, b);
+    if (!(dist < Infinity) || !(dur < Infinity)) return { ...out, failure: 'unreachable' };
+    distance += dist;
+    totalTravel += dur;
+    if (k < len) {
+      const j = seq[k]!;
+      totalService += inst.jobServiceS[j]!;
+      if (inst.twOffset[j + 1]! > inst.twOffset[j]!) minWindowStart = Math.min(minWindowStart, inst.twStarts[inst.twOffset[j]!]!);
+    }
+  }
+  out.distance = distance;
+
+  // Forward from the earliest useful departure gives the earliest end.
+  let base = shiftStart;
+  if (!Number.isFinite(base)) {
+    base = Math.min(0, Number.isFinite(minWindowStart) ? minWindowStart - totalTravel - totalService : 0);
+  }
+  const earliestEnd = forward(base);
+  if (Number.isNaN(earliestEnd) || earliestEnd > shiftEnd + EPS) return { ...out, failure: 'time_window' };
+
+  // Backward from that end: the latest departure that still reaches the end by then.
+  let latest = earliestEnd;
+  for (let k = len - 1; k >= 0; k--) {
+    const j = seq[k]!;
+    latest = latestIn(inst, j, latest - travel(locAt(k), locAt(k + 1)) - inst.jobServiceS[j]!);
+    if (Number.isNaN(latest)) return { ...out, failure: 'time_window' };
+  }
+  let departure = Math.min(latest - travel(startLoc, locAt(0)), shiftEnd);
+  if (departure < base) departure = base;
+  const end = forward(departure);
+  if (Number.isNaN(end) || end > shiftEnd + EPS) return { ...out, failure: 'time_window' };
+  out.departureS = departure;
+  out.endS = end;
+  out.durationS = end - departure;
+  if (out.durationS > inst.vehMaxDurationS[v]! + EPS) return { ...out, failure: 'max_duration' };
+  if (distance > inst.vehMaxDistance[v]! + EPS) return { ...out, failure: 'max_distance' };
+  out.feasible = true;
+  return out;
+
+  function forward(t0: number): number {
+    let t = t0;
+    for (let k = 0; k < len; k++) {
+      const j = seq[k]!;
+      t = earliestIn(inst, j, t + travel(locAt(k - 1), locAt(k)));
+      if (Number.isNaN(t)) return NaN;
+      t += inst.jobServiceS[j]!;
+    }
+    return t + travel(locAt(len - 1), endLoc);
+  }
+}
+
+/** Reason for a job that cannot be served by vehicle v even alone, or null when it can. */
+export function aloneFailure(inst: Instance, v: number, job: number): UnassignedReason | null {
+  const t = exactRouteTiming(inst, v, [job], 1);
+  return t.feasible ? null : t.failure;
+}

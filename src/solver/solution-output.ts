@@ -1,0 +1,98 @@
+/**
+ * Turns the working solution into the public `Solution`: every route is scheduled from scratch by the exact
+ * walk (schedule.ts), which is the truth for times, loads, distances and costs.
+ */
+import { unassignedReason } from './finalize.js';
+import type { Route, Solution, Step } from './model.js';
+import { exactRouteTiming } from './schedule.js';
+import type { SolutionState } from './solution-state.js';
+
+/** Earliest time ≥ t inside one of job j's windows (the same rule as schedule.ts). */
+function serviceStart(sol: SolutionState, j: number, t: number): number {
+  const inst = sol.inst;
+  const from = inst.twOffset[j]!;
+  const to = inst.twOffset[j + 1]!;
+  if (from === to) return t;
+  for (let w = from; w < to; w++) if (t <= inst.twEnds[w]! + 1e-6) return Math.max(t, inst.twStarts[w]!);
+  return t;
+}
+
+export function buildSolution(sol: SolutionState, iterations: number): Solution {
+  const inst = sol.inst;
+  const problem = inst.problem;
+  const n = inst.m.size;
+  const dims = inst.dims;
+  const routes: Route[] = [];
+  const measures: number[] = [];
+  let priority = 0;
+  for (const route of sol.routes) {
+    if (route.m === 0) continue;
+    const v = route.vehicle;
+    const seq = route.jobs.subarray(0, route.m);
+    const timing = exactRouteTiming(inst, v, seq, route.m);
+    const speed = inst.vehSpeed[v]!;
+    const load = new Array<number>(dims).fill(0);
+    for (const j of seq) for (let d = 0; d < dims; d++) load[d]! += inst.jobDemand[j * dims + d]!;
+    const steps: Step[] = [];
+    let t = timing.departureS;
+    let prevLoc = inst.vehStartLoc[v]!;
+    if (inst.vehHasStart[v]) {
+      steps.push({ type: 'start', arrival: t, waiting: 0, service_start: t, departure: t, load: [...load], distance: 0, duration: 0 });
+    }
+    let distance = 0;
+    for (const j of seq) {
+      const loc = inst.jobLoc[j]!;
+      const legDur = inst.m.durationS[prevLoc * n + loc]! * speed;
+      const legDist = inst.m.distance[prevLoc * n + loc]!;
+      const arrival = t + legDur;
+      const start = serviceStart(sol, j, arrival);
+      const departure = start + inst.jobServiceS[j]!;
+      for (let d = 0; d < dims; d++) load[d]! -= inst.jobDemand[j * dims + d]!;
+      steps.push({
+        type: 'job', job: problem.jobs[j]!.id, arrival, waiting: start - arrival, service_start: start, departure,
+        load: [...load], distance: legDist, duration: legDur,
+      });
+      distance += legDist;
+      priority += inst.jobPriority[j]!;
+      t = departure;
+      prevLoc = loc;
+    }
+    if (inst.vehHasEnd[v]) {
+      const loc = inst.vehEndLoc[v]!;
+      const legDur = inst.m.durationS[prevLoc * n + loc]! * speed;
+      const legDist = inst.m.distance[prevLoc * n + loc]!;
+      t += legDur;
+      distance += legDist;
+      steps.push({ type: 'end', arrival: t, waiting: 0, service_start: t, departure: t, load: [...load], distance: legDist, duration: legDur });
+    }
+    const duration = t - timing.departureS;
+    measures.push(sol.ev.measure(route.m, duration) || (sol.ev.balanceBy === 'stops' ? route.m : duration));
+    routes.push({
+      vehicle: problem.vehicles[v]!.id, steps, distance, duration,
+      cost: sol.ev.plainCost(v, distance, duration), share: 0,
+    });
+  }
+  const totalMeasure = measures.reduce((a, b) => a + b, 0);
+  routes.forEach((r, i) => (r.share = totalMeasure > 0 ? measures[i]! / totalMeasure : 0));
+
+  const unassigned: Solution['unassigned'] = [];
+  for (let j = 0; j < inst.nJobs; j++) {
+    if (sol.jobRoute[j] === -1) unassigned.push({ job: problem.jobs[j]!.id, reason: unassignedReason(sol, j) });
+  }
+  const summary: Solution['summary'] = {
+    cost: routes.reduce((a, r) => a + r.cost, 0),
+    distance: routes.reduce((a, r) => a + r.distance, 0),
+    duration: routes.reduce((a, r) => a + r.duration, 0),
+    vehicles: routes.length,
+    unassigned: unassigned.length,
+    priority,
+    iterations,
+  };
+  if (sol.ev.balanceWeight > 0) {
+    // Over all vehicles, as the objective balances them: an unused vehicle counts 0.
+    const max = measures.length ? Math.max(...measures) : 0;
+    const min = routes.length < inst.nVehicles || measures.length === 0 ? 0 : Math.min(...measures);
+    summary.balance = { by: sol.ev.balanceBy, max, min, spread: max - min };
+  }
+  return { routes, unassigned, summary };
+}
