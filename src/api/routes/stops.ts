@@ -1,3 +1,200 @@
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ApiError, fieldName, valueAt, type FieldIssue } from '../errors.js';
+import { errorResponses, IdParams, listOf } from '../schemas/common.js';
+import {
+  StatusChange,
+  Stop,
+  StopHistoryEntry,
+  StopInput,
+  StopListQuery,
+  StopPatch,
+} from '../schemas/stops.js';
+import {
+  changeStopStatus,
+  deleteStop,
+  getStop,
+  listStops,
+  stopHistory,
+  updateStop,
+  upsertStop,
+  upsertStopsAtomically,
+  type ResolvedStopInput,
+  type ResolvedStopPatch,
+} from '../../store/stops.js';
+import type { Auth } from '../types.js';
 
-export default async function stopsRoutes(_app: FastifyInstance): Promise<void> {}
+const tags = ['stops'];
+export const MAX_BULK_STOPS = 500;
+
+export function actorOf(auth: Auth): string {
+  return `token:${auth.tokenId}`;
+}
+
+/**
+ * Coordinates (given, or from the geocoder when one is configured) and the service area of a stop about to be
+ * written. Field names in errors carry `prefix` (e.g. `stops[3].`) for bulk requests.
+ */
+async function placeStop(
+  app: FastifyInstance,
+  orgId: string,
+  input: { lat?: number; lng?: number; address?: string | null },
+  prefix = '',
+): Promise<{ lat: number; lng: number; service_area_id: string | null }> {
+  let { lat, lng } = input;
+  if ((lat === undefined) !== (lng === undefined)) {
+    const field = lat === undefined ? 'lat' : 'lng';
+    throw new ApiError('validation_error', 'lat and lng go together', [
+      { field: `${prefix}${field}`, message: 'required when the other coordinate is given', value: null },
+    ]);
+  }
+  if (lat === undefined || lng === undefined) {
+    if (!app.geocoder) {
+      throw new ApiError('validation_error', 'Coordinates are required (no geocoder is configured)', [
+        { field: `${prefix}lat`, message: 'required', value: null },
+        { field: `${prefix}lng`, message: 'required', value: null },
+      ]);
+    }
+    if (!input.address) {
+      throw new ApiError('validation_error', 'Give coordinates or an address to geocode', [
+        { field: `${prefix}address`, message: 'required without lat/lng', value: input.address ?? null },
+      ]);
+    }
+    const found = await app.geocoder.geocode(input.address);
+    if (!found) {
+      throw new ApiError('geocoding_failed', `Address not found: ${input.address}`, [
+        { field: `${prefix}address`, message: 'not found by the geocoder', value: input.address },
+      ]);
+    }
+    ({ lat, lng } = found);
+  }
+  // May throw outside_service_area (service areas module).
+  const { areaId } = app.serviceAreas.locate(orgId, lat, lng);
+  return { lat, lng, service_area_id: areaId };
+}
+
+const BulkBody = z.object({ stops: z.array(z.unknown()) });
+const BulkAnswer = z.object({ data: z.array(Stop), created: z.number(), updated: z.number() });
+
+export default async function stopRoutes(root: FastifyInstance): Promise<void> {
+  const app = root.withTypeProvider<ZodTypeProvider>();
+
+  app.get('/stops', { schema: { tags, querystring: StopListQuery, response: { 200: listOf(Stop), ...errorResponses } } }, async (req) =>
+    listStops(app.db, req.auth.organizationId, req.query),
+  );
+
+  app.post('/stops', { schema: { tags, body: StopInput, response: { 200: Stop, 201: Stop, ...errorResponses } } }, async (req, reply) => {
+    const orgId = req.auth.organizationId;
+    const place = await placeStop(app, orgId, req.body);
+    const { stop, created } = upsertStop(app.db, orgId, { ...req.body, ...place }, actorOf(req.auth));
+    return reply.status(created ? 201 : 200).send(stop);
+  });
+
+  app.post(
+    '/stops/bulk',
+    {
+      schema: {
+        tags,
+        description: `Up to ${MAX_BULK_STOPS} stops, all or nothing: one bad stop rejects the batch, details list each failing index and field.`,
+        body: BulkBody,
+        response: { 201: BulkAnswer, ...errorResponses },
+      },
+    },
+    async (req, reply) => {
+      const orgId = req.auth.organizationId;
+      const raw = req.body.stops;
+      if (raw.length > MAX_BULK_STOPS) {
+        throw new ApiError('payload_too_large', `At most ${MAX_BULK_STOPS} stops per bulk request, got ${raw.length}`, {
+          max: MAX_BULK_STOPS,
+          received: raw.length,
+        });
+      }
+      const issues: (FieldIssue & { index: number })[] = [];
+      const resolved: ResolvedStopInput[] = [];
+      for (let i = 0; i < raw.length; i++) {
+        const parsed = StopInput.safeParse(raw[i]);
+        if (!parsed.success) {
+          for (const issue of parsed.error.issues) {
+            const path = issue.path.filter((k): k is string | number => typeof k !== 'symbol');
+            issues.push({
+              index: i,
+              field: `stops[${i}]${path.length ? '.' : ''}${fieldName(path)}`,
+              message: issue.message,
+              value: valueAt(raw[i], path),
+            });
+          }
+          continue;
+        }
+        try {
+          resolved.push({ ...parsed.data, ...(await placeStop(app, orgId, parsed.data, `stops[${i}].`)) });
+        } catch (err) {
+          if (!(err instanceof ApiError)) throw err;
+          const details = Array.isArray(err.details) ? (err.details as FieldIssue[]) : [{ field: `stops[${i}]`, message: err.message }];
+          for (const d of details) issues.push({ ...d, index: i, message: `${err.code}: ${d.message}` });
+        }
+      }
+      if (issues.length > 0) {
+        throw new ApiError('validation_error', `${new Set(issues.map((x) => x.index)).size} of ${raw.length} stops are invalid; nothing was written`, issues);
+      }
+      const results = upsertStopsAtomically(app.db, orgId, resolved, actorOf(req.auth));
+      const created = results.filter((r) => r.created).length;
+      return reply.status(201).send({ data: results.map((r) => r.stop), created, updated: results.length - created });
+    },
+  );
+
+  app.get('/stops/:id', { schema: { tags, params: IdParams, response: { 200: Stop, ...errorResponses } } }, async (req) => {
+    const stop = getStop(app.db, req.auth.organizationId, req.params.id);
+    if (!stop) throw new ApiError('not_found', `Stop ${req.params.id} not found`);
+    return stop;
+  });
+
+  app.patch('/stops/:id', { schema: { tags, params: IdParams, body: StopPatch, response: { 200: Stop, ...errorResponses } } }, async (req) => {
+    const orgId = req.auth.organizationId;
+    const cur = getStop(app.db, orgId, req.params.id);
+    if (!cur) throw new ApiError('not_found', `Stop ${req.params.id} not found`);
+    const patch: ResolvedStopPatch = { ...req.body };
+    if (req.body.lat !== undefined || req.body.lng !== undefined) {
+      Object.assign(patch, await placeStop(app, orgId, { lat: req.body.lat ?? cur.lat, lng: req.body.lng ?? cur.lng }));
+    }
+    return updateStop(app.db, orgId, req.params.id, patch)!;
+  });
+
+  app.delete(
+    '/stops/:id',
+    { schema: { tags, params: IdParams, response: { 200: z.object({ id: z.string(), deleted: z.literal(true) }), ...errorResponses } } },
+    async (req) => {
+      if (!deleteStop(app.db, req.auth.organizationId, req.params.id)) {
+        throw new ApiError('not_found', `Stop ${req.params.id} not found`);
+      }
+      return { id: req.params.id, deleted: true as const };
+    },
+  );
+
+  app.post(
+    '/stops/:id/status',
+    {
+      schema: {
+        tags,
+        description: 'pending → assigned → en_route → arrived → completed | failed, and cancelled; 409 on any other change.',
+        params: IdParams,
+        body: StatusChange,
+        response: { 200: Stop, ...errorResponses },
+      },
+    },
+    async (req) => {
+      const { status, ...details } = req.body;
+      return changeStopStatus(app.db, req.auth.organizationId, req.params.id, status, details, actorOf(req.auth));
+    },
+  );
+
+  app.get(
+    '/stops/:id/history',
+    { schema: { tags, params: IdParams, response: { 200: z.object({ data: z.array(StopHistoryEntry) }), ...errorResponses } } },
+    async (req) => {
+      const orgId = req.auth.organizationId;
+      if (!getStop(app.db, orgId, req.params.id)) throw new ApiError('not_found', `Stop ${req.params.id} not found`);
+      return { data: stopHistory(app.db, orgId, req.params.id) };
+    },
+  );
+}

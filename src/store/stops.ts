@@ -1,0 +1,441 @@
+import { ApiError } from '../api/errors.js';
+import type { Stop, StopHistoryEntry, StopInput, StopListQuery, StopPatch, StopStatus } from '../api/schemas/stops.js';
+import { nowIso, stmt, type Db } from './db.js';
+import { definedOnly } from './depots.js';
+import { recordEvent } from './events.js';
+import { newId } from './ids.js';
+import { decodeCursor, toPage, type Page } from './pagination.js';
+import { localDateOf, toUtcIso } from './time.js';
+
+/** A create body whose coordinates are known (given or geocoded) and whose service area was looked up. */
+export type ResolvedStopInput = StopInput & { lat: number; lng: number; service_area_id: string | null };
+export type ResolvedStopPatch = StopPatch & { service_area_id?: string | null };
+
+interface StopRow {
+  _rowid: number;
+  id: string;
+  external_id: string | null;
+  type: Stop['type'];
+  status: StopStatus;
+  address: string | null;
+  lat: number;
+  lng: number;
+  customer_name: string | null;
+  phone: string | null;
+  notes: string | null;
+  order_amount: number | null;
+  payment_method: string | null;
+  time_windows_json: string;
+  service_duration_s: number;
+  demand_json: string;
+  priority: number;
+  skills_json: string;
+  date: string | null;
+  service_area_id: string | null;
+  route_id: string | null;
+  driver_id: string | null;
+  failure_reason: string | null;
+  failure_note: string | null;
+  proof_json: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+const COLUMNS = `rowid AS _rowid, id, external_id, type, status, address, lat, lng, customer_name, phone, notes,
+  order_amount, payment_method, time_windows_json, service_duration_s, demand_json, priority, skills_json, date,
+  service_area_id, route_id, driver_id, failure_reason, failure_note, proof_json, created_at, updated_at`;
+
+export function toStop(row: StopRow): Stop {
+  return {
+    id: row.id,
+    external_id: row.external_id,
+    type: row.type,
+    status: row.status,
+    address: row.address,
+    lat: row.lat,
+    lng: row.lng,
+    customer_name: row.customer_name,
+    phone: row.phone,
+    notes: row.notes,
+    order_amount: row.order_amount,
+    payment_method: row.payment_method,
+    time_windows: JSON.parse(row.time_windows_json) as Stop['time_windows'],
+    service_duration_s: row.service_duration_s,
+    demand: JSON.parse(row.demand_json) as number[],
+    priority: row.priority,
+    skills: JSON.parse(row.skills_json) as string[],
+    date: row.date,
+    service_area_id: row.service_area_id,
+    route_id: row.route_id,
+    driver_id: row.driver_id,
+    failure_reason: row.failure_reason,
+    failure_note: row.failure_note,
+    proof: row.proof_json === null ? null : (JSON.parse(row.proof_json) as Stop['proof']),
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  };
+}
+
+export function getStop(db: Db, orgId: string, id: string): Stop | undefined {
+  const row = stmt(db, `SELECT ${COLUMNS} FROM stops WHERE organization_id = ? AND id = ?`).get(orgId, id) as
+    | StopRow
+    | undefined;
+  return row && toStop(row);
+}
+
+/** Stops by id in the order asked; ids of other organizations or unknown ones are left out. */
+export function getStops(db: Db, orgId: string, ids: readonly string[]): Stop[] {
+  const out: Stop[] = [];
+  for (const id of ids) {
+    const s = getStop(db, orgId, id);
+    if (s) out.push(s);
+  }
+  return out;
+}
+
+export function listStops(db: Db, orgId: string, q: StopListQuery): Page<Stop> {
+  const where = ['organization_id = ?', 'rowid > ?'];
+  const args: (string | number)[] = [orgId, decodeCursor(q.cursor)];
+  if (q.status) {
+    const statuses = q.status.split(',');
+    where.push(`status IN (${statuses.map(() => '?').join(', ')})`);
+    args.push(...statuses);
+  }
+  if (q.driver_id) {
+    where.push('driver_id = ?');
+    args.push(q.driver_id);
+  }
+  if (q.route_id) {
+    where.push('route_id = ?');
+    args.push(q.route_id);
+  }
+  if (q.date) {
+    where.push('date = ?');
+    args.push(q.date);
+  }
+  if (q.external_id) {
+    where.push('external_id = ?');
+    args.push(q.external_id);
+  }
+  args.push(q.limit + 1);
+  const rows = stmt(db, `SELECT ${COLUMNS} FROM stops WHERE ${where.join(' AND ')} ORDER BY rowid LIMIT ?`).all(
+    ...args,
+  ) as StopRow[];
+  return toPage(rows, q.limit, toStop);
+}
+
+/** Stops of one service day in a given status (auto-optimize reads the day's pending stops). */
+export function stopsOfDay(db: Db, orgId: string, date: string, status: StopStatus): Stop[] {
+  return (
+    stmt(db, `SELECT ${COLUMNS} FROM stops WHERE organization_id = ? AND date = ? AND status = ? ORDER BY rowid`).all(
+      orgId,
+      date,
+      status,
+    ) as StopRow[]
+  ).map(toStop);
+}
+
+function normalizedWindows(windows: StopInput['time_windows']): Stop['time_windows'] {
+  return windows
+    .map((w) => ({ from: toUtcIso(w.from), to: toUtcIso(w.to) }))
+    .sort((a, b) => Date.parse(a.from) - Date.parse(b.from));
+}
+
+/** The service day: given, else the local calendar date of the first time window, else none. */
+function dayOf(date: string | null | undefined, windows: StopInput['time_windows']): string | null {
+  if (date) return date;
+  const first = [...windows].sort((a, b) => Date.parse(a.from) - Date.parse(b.from))[0];
+  return first ? localDateOf(first.from) : null;
+}
+
+function insertStop(db: Db, orgId: string, input: ResolvedStopInput): string {
+  const id = newId('stp');
+  const now = nowIso();
+  stmt(
+    db,
+    `INSERT INTO stops (id, organization_id, external_id, type, status, address, lat, lng, customer_name, phone, notes,
+       order_amount, payment_method, time_windows_json, service_duration_s, demand_json, priority, skills_json, date,
+       service_area_id, created_at, updated_at)
+     VALUES (?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    id,
+    orgId,
+    input.external_id ?? null,
+    input.type,
+    input.address ?? null,
+    input.lat,
+    input.lng,
+    input.customer_name ?? null,
+    input.phone ?? null,
+    input.notes ?? null,
+    input.order_amount ?? null,
+    input.payment_method ?? null,
+    JSON.stringify(normalizedWindows(input.time_windows)),
+    input.service_duration_s,
+    JSON.stringify(input.demand),
+    input.priority,
+    JSON.stringify(input.skills),
+    dayOf(input.date, input.time_windows),
+    input.service_area_id,
+    now,
+    now,
+  );
+  return id;
+}
+
+function upsertInTransaction(
+  db: Db,
+  orgId: string,
+  input: ResolvedStopInput,
+  actor: string,
+): { stop: Stop; created: boolean } {
+  const existing = input.external_id
+    ? (stmt(db, 'SELECT id FROM stops WHERE organization_id = ? AND external_id = ?').get(orgId, input.external_id) as
+        | { id: string }
+        | undefined)
+    : undefined;
+  if (existing) return { stop: updateInTransaction(db, orgId, existing.id, input)!, created: false };
+  const id = insertStop(db, orgId, input);
+  recordStopCreated(db, orgId, id, actor);
+  const stop = getStop(db, orgId, id)!;
+  recordEvent(db, { organizationId: orgId, type: 'stop.created', resourceType: 'stop', resourceId: id, data: stop });
+  return { stop, created: true };
+}
+
+/** Creates a stop, or updates in place when `external_id` names an existing one. */
+export function upsertStop(
+  db: Db,
+  orgId: string,
+  input: ResolvedStopInput,
+  actor = 'system',
+): { stop: Stop; created: boolean } {
+  return db.transaction(() => upsertInTransaction(db, orgId, input, actor))();
+}
+
+/** All or nothing: either every stop is written (with its events) or none is. */
+export function upsertStopsAtomically(
+  db: Db,
+  orgId: string,
+  inputs: readonly ResolvedStopInput[],
+  actor = 'system',
+): { stop: Stop; created: boolean }[] {
+  return db.transaction(() => inputs.map((input) => upsertInTransaction(db, orgId, input, actor)))();
+}
+
+function updateInTransaction(db: Db, orgId: string, id: string, patch: ResolvedStopPatch): Stop | undefined {
+  const cur = getStop(db, orgId, id);
+  if (!cur) return undefined;
+  const p = definedOnly(patch);
+  const windows = p.time_windows !== undefined ? normalizedWindows(p.time_windows) : cur.time_windows;
+  const date =
+    p.date !== undefined || p.time_windows !== undefined
+      ? dayOf(p.date !== undefined ? p.date : cur.date, p.time_windows ?? [])
+      : cur.date;
+  const pick = <K extends keyof Stop>(key: K & keyof ResolvedStopPatch): Stop[K] =>
+    (p[key] !== undefined ? (p[key] ?? null) : cur[key]) as Stop[K];
+  stmt(
+    db,
+    `UPDATE stops SET external_id = ?, type = ?, address = ?, lat = ?, lng = ?, customer_name = ?, phone = ?, notes = ?,
+       order_amount = ?, payment_method = ?, time_windows_json = ?, service_duration_s = ?, demand_json = ?, priority = ?,
+       skills_json = ?, date = ?, service_area_id = ?, updated_at = ? WHERE organization_id = ? AND id = ?`,
+  ).run(
+    pick('external_id'),
+    pick('type'),
+    pick('address'),
+    pick('lat'),
+    pick('lng'),
+    pick('customer_name'),
+    pick('phone'),
+    pick('notes'),
+    pick('order_amount'),
+    pick('payment_method'),
+    JSON.stringify(windows),
+    pick('service_duration_s'),
+    JSON.stringify(pick('demand')),
+    pick('priority'),
+    JSON.stringify(pick('skills')),
+    date,
+    pick('service_area_id'),
+    nowIso(),
+    orgId,
+    id,
+  );
+  if (cur.route_id) {
+    // The route's order was computed for the old stop; it may no longer be the best one.
+    stmt(db, 'UPDATE routes SET optimized = 0 WHERE id = ?').run(cur.route_id);
+  }
+  const stop = getStop(db, orgId, id)!;
+  recordEvent(db, { organizationId: orgId, type: 'stop.updated', resourceType: 'stop', resourceId: id, data: stop });
+  return stop;
+}
+
+export function updateStop(db: Db, orgId: string, id: string, patch: ResolvedStopPatch): Stop | undefined {
+  return db.transaction(() => updateInTransaction(db, orgId, id, patch))();
+}
+
+export function deleteStop(db: Db, orgId: string, id: string): boolean {
+  return db.transaction(() => {
+    const cur = getStop(db, orgId, id);
+    if (!cur) return false;
+    stmt(db, 'DELETE FROM stops WHERE organization_id = ? AND id = ?').run(orgId, id);
+    if (cur.route_id) stmt(db, 'UPDATE routes SET optimized = 0 WHERE id = ?').run(cur.route_id);
+    recordEvent(db, { organizationId: orgId, type: 'stop.deleted', resourceType: 'stop', resourceId: id, data: { id } });
+    return true;
+  })();
+}
+
+/**
+ * The stop lifecycle. `pending → assigned → en_route → arrived → completed | failed`, `cancelled` from any
+ * open state; a stop can go back to `pending` (unassigned, or a failed/cancelled stop re-queued).
+ */
+export const STOP_TRANSITIONS: Readonly<Record<StopStatus, readonly StopStatus[]>> = {
+  pending: ['assigned', 'cancelled'],
+  assigned: ['en_route', 'arrived', 'pending', 'cancelled', 'failed'],
+  en_route: ['arrived', 'assigned', 'failed', 'cancelled'],
+  arrived: ['completed', 'failed'],
+  completed: [],
+  failed: ['pending'],
+  cancelled: ['pending'],
+};
+
+export interface StatusDetails {
+  reason?: string;
+  note?: string;
+  proof?: { note?: string; signee?: string; photo_urls?: string[] };
+  route_id?: string;
+  driver_id?: string | null;
+}
+
+/**
+ * Moves a stop to `to`, shared by REST and the driver WebSocket. In one transaction: checks the transition (409
+ * `invalid_transition`), writes the stop and its history, emits `stop.status_changed` (and `stop.completed` /
+ * `stop.failed` / `stop.assigned`), and keeps its route's status in step (started on the first stop under way,
+ * completed when every stop is done). `actor`: `token:tok_...`, `driver:drv_...` or `system`.
+ * Throws 404 for an unknown stop.
+ */
+export function changeStopStatus(
+  db: Db,
+  orgId: string,
+  stopId: string,
+  to: StopStatus,
+  details: StatusDetails,
+  actor: string,
+): Stop {
+  return db.transaction(() => {
+    const cur = getStop(db, orgId, stopId);
+    if (!cur) throw new ApiError('not_found', `Stop ${stopId} not found`);
+    if (!STOP_TRANSITIONS[cur.status].includes(to)) {
+      throw new ApiError('invalid_transition', `A ${cur.status} stop cannot become ${to}`, {
+        from: cur.status,
+        to,
+        allowed: STOP_TRANSITIONS[cur.status],
+      });
+    }
+    if (to === 'failed' && !details.reason) {
+      throw new ApiError('validation_error', 'A failed stop needs a reason', [
+        { field: 'reason', message: 'required when status is failed', value: details.reason ?? null },
+      ]);
+    }
+    const now = nowIso();
+    let routeId = cur.route_id;
+    let driverId = cur.driver_id;
+    if (to === 'assigned' && details.route_id !== undefined) {
+      routeId = details.route_id;
+      driverId = details.driver_id ?? null;
+    }
+    if (to === 'pending' || to === 'cancelled') {
+      // Back in the pool (or out of the day): it no longer belongs to a route.
+      if (cur.route_id) {
+        stmt(db, 'DELETE FROM route_stops WHERE stop_id = ?').run(stopId);
+        stmt(db, 'UPDATE routes SET optimized = 0, updated_at = ? WHERE id = ?').run(now, cur.route_id);
+      }
+      routeId = null;
+      driverId = null;
+    }
+    stmt(
+      db,
+      `UPDATE stops SET status = ?, route_id = ?, driver_id = ?, failure_reason = ?, failure_note = ?, proof_json = ?,
+         updated_at = ? WHERE id = ?`,
+    ).run(
+      to,
+      routeId,
+      driverId,
+      to === 'failed' ? (details.reason ?? null) : null,
+      to === 'failed' ? (details.note ?? null) : null,
+      to === 'completed' || to === 'failed' ? (details.proof || details.note ? JSON.stringify(proofOf(details)) : null) : cur.proof ? JSON.stringify(cur.proof) : null,
+      now,
+      stopId,
+    );
+    stmt(
+      db,
+      `INSERT INTO stop_history (organization_id, stop_id, from_status, to_status, details_json, actor, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    ).run(orgId, stopId, cur.status, to, JSON.stringify(details), actor, now);
+    const stop = getStop(db, orgId, stopId)!;
+    const base = { organizationId: orgId, resourceType: 'stop', resourceId: stopId };
+    recordEvent(db, { ...base, type: 'stop.status_changed', data: { from: cur.status, to, actor, stop } });
+    if (to === 'assigned') recordEvent(db, { ...base, type: 'stop.assigned', data: stop });
+    if (to === 'completed') recordEvent(db, { ...base, type: 'stop.completed', data: stop });
+    if (to === 'failed') recordEvent(db, { ...base, type: 'stop.failed', data: stop });
+    if (routeId) syncRouteStatus(db, orgId, routeId, to, now);
+    return stop;
+  })();
+}
+
+function proofOf(details: StatusDetails): NonNullable<Stop['proof']> {
+  return { ...(details.note !== undefined && { note: details.note }), ...details.proof };
+}
+
+/** A route starts with its first stop under way and completes when none of its stops is still open. */
+function syncRouteStatus(db: Db, orgId: string, routeId: string, to: StopStatus, now: string): void {
+  const route = stmt(db, 'SELECT status FROM routes WHERE id = ? AND organization_id = ?').get(routeId, orgId) as
+    | { status: string }
+    | undefined;
+  if (!route) return;
+  const base = { organizationId: orgId, resourceType: 'route', resourceId: routeId };
+  if (route.status === 'planned' && (to === 'en_route' || to === 'arrived' || to === 'completed' || to === 'failed')) {
+    stmt(db, `UPDATE routes SET status = 'in_progress', started_at = ?, updated_at = ? WHERE id = ?`).run(now, now, routeId);
+    recordEvent(db, { ...base, type: 'route.started', data: { id: routeId, started_at: now } });
+  }
+  if (to === 'completed' || to === 'failed') {
+    const open = stmt(
+      db,
+      `SELECT COUNT(*) AS n FROM route_stops rs JOIN stops s ON s.id = rs.stop_id
+       WHERE rs.route_id = ? AND s.status NOT IN ('completed', 'failed', 'cancelled')`,
+    ).get(routeId) as { n: number };
+    if (open.n === 0) {
+      stmt(db, `UPDATE routes SET status = 'completed', completed_at = ?, updated_at = ? WHERE id = ?`).run(now, now, routeId);
+      recordEvent(db, { ...base, type: 'route.completed', data: { id: routeId, completed_at: now } });
+    }
+  }
+}
+
+export function stopHistory(db: Db, orgId: string, stopId: string): StopHistoryEntry[] {
+  const rows = stmt(
+    db,
+    `SELECT from_status, to_status, details_json, actor, created_at FROM stop_history
+     WHERE organization_id = ? AND stop_id = ? ORDER BY seq`,
+  ).all(orgId, stopId) as {
+    from_status: StopStatus | null;
+    to_status: StopStatus;
+    details_json: string;
+    actor: string;
+    created_at: string;
+  }[];
+  return rows.map((r) => ({
+    from_status: r.from_status,
+    to_status: r.to_status,
+    details: JSON.parse(r.details_json) as Record<string, unknown>,
+    actor: r.actor,
+    at: r.created_at,
+  }));
+}
+
+/** Adds the creation entry to a new stop's history (status null → pending). */
+function recordStopCreated(db: Db, orgId: string, stopId: string, actor: string): void {
+  stmt(
+    db,
+    `INSERT INTO stop_history (organization_id, stop_id, from_status, to_status, details_json, actor, created_at)
+     VALUES (?, ?, NULL, 'pending', '{}', ?, ?)`,
+  ).run(orgId, stopId, actor, nowIso());
+}
