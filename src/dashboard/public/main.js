@@ -209,7 +209,10 @@ async function start() {
 
   $('auto-optimize').addEventListener('click', () => runAction(autoOptimize));
   $('reload').addEventListener('click', () => runAction(async () => {}));
-  dateInput.addEventListener('change', () => runAction(async () => showMessage('')));
+  dateInput.addEventListener('change', () => runAction(async () => {
+    showMessage('');
+    history.replaceState(null, '', `?date=${encodeURIComponent(dateInput.value)}`);
+  }));
   $('forget-token').addEventListener('click', () => {
     forgetToken();
     location.reload();
@@ -226,7 +229,7 @@ async function start() {
       const live = toDriverLive(merged);
       if (!live) return;
       mapView.moveDriver(live);
-      panel.applyLive(live);
+      for (const { stopId, late } of panel.applyLive(live)) mapView.markStopLate(stopId, late);
     },
   });
 }

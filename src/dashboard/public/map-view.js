@@ -23,6 +23,8 @@ export function createMapView(container, config) {
   const driverMarkers = new Map();
   /** @type {Map<string, { name: string, color: string }>} driver id -> how to label and colour it */
   const driverStyle = new Map();
+  /** @type {Map<string, L.Marker>} stop id -> its numbered pin */
+  const stopPins = new Map();
   let fittedDate = '';
 
   /**
@@ -41,6 +43,7 @@ export function createMapView(container, config) {
     areasLayer.clearLayers();
     routesLayer.clearLayers();
     stopsLayer.clearLayers();
+    stopPins.clear();
     /** @type {L.LatLngExpression[]} */
     const everything = [];
 
@@ -76,6 +79,7 @@ export function createMapView(container, config) {
         const marker = L.marker([s.lat, s.lng], { icon, keyboard: false }).addTo(stopsLayer);
         marker.bindTooltip(`${s.seq}. ${escapeHtml(s.label)}`);
         tag(marker, { 'data-testid': 'stop-marker', 'data-stop-id': s.id, 'data-route-id': route.id });
+        stopPins.set(s.id, marker);
       }
     }
     for (const s of day.unrouted) {
@@ -144,11 +148,14 @@ export function createMapView(container, config) {
 
   /** @param {string} stopId */
   function focusStop(stopId) {
-    stopsLayer.eachLayer((layer) => {
-      const el = /** @type {any} */ (layer).getElement?.();
-      if (el && el.getAttribute('data-stop-id') === stopId) map.panTo(/** @type {L.Marker} */ (layer).getLatLng());
-    });
+    const pin = stopPins.get(stopId);
+    if (pin) map.panTo(pin.getLatLng());
   }
 
-  return { render, moveDriver, focusStop, map };
+  /** A live ETA moved a stop past (or back inside) its window. @param {string} stopId @param {boolean} late */
+  function markStopLate(stopId, late) {
+    stopPins.get(stopId)?.getElement()?.classList.toggle('late', late);
+  }
+
+  return { render, moveDriver, focusStop, markStopLate, map };
 }

@@ -149,8 +149,10 @@ export function createRoutePanel(container, actions) {
   /**
    * A live update: refresh the ETA cells of the driver's remaining stops and re-mark late ones.
    * @param {import('./day-data.js').DriverLive} live
+   * @returns {{ stopId: string, late: boolean }[]} the lateness of each stop shown
    */
   function applyLive(live) {
+    const marked = [];
     for (const r of live.remaining) {
       const li = container.querySelector(`li.stop[data-stop-id="${CSS.escape(r.stopId)}"]`);
       if (!(li instanceof HTMLElement)) continue;
@@ -158,6 +160,7 @@ export function createRoutePanel(container, actions) {
       if (eta) eta.textContent = r.eta ? clockTime(r.eta) : '–';
       const late = r.late || isAfterWindow(r.eta, li.dataset.windowTo || null);
       li.classList.toggle('late', late);
+      marked.push({ stopId: r.stopId, late });
     }
     for (const card of container.querySelectorAll('section.route-card')) {
       const count = card.querySelectorAll('li.stop.late').length;
@@ -167,6 +170,7 @@ export function createRoutePanel(container, actions) {
         badge.classList.toggle('has-late', count > 0);
       }
     }
+    return marked;
   }
 
   return { render, applyLive };
