@@ -15,6 +15,7 @@ export class SolutionState {
   /** measure[r]: route r's balanced measure (duration or stops; 0 when empty). */
   readonly measure: Float64Array;
   private readonly scratch: Int32Array;
+  private readonly scratch2: Int32Array;
 
   constructor(
     readonly inst: Instance,
@@ -26,6 +27,7 @@ export class SolutionState {
     this.jobPos = new Int32Array(inst.nJobs);
     this.measure = new Float64Array(inst.nVehicles);
     this.scratch = new Int32Array(inst.nJobs + 1);
+    this.scratch2 = new Int32Array(inst.nJobs + 1);
     for (let r = 0; r < inst.nVehicles; r++) this.refresh(r);
   }
 
@@ -53,6 +55,14 @@ export class SolutionState {
   applyProposal(r: number, p: Proposal): void {
     const len = p.materialize(this.scratch);
     this.setRoute(r, this.scratch, len);
+  }
+
+  /** Replaces routes r1 and r2 (r1 ≠ r2) by proposals that may take pieces of each other. */
+  applyTwo(r1: number, p1: Proposal, r2: number, p2: Proposal): void {
+    const len1 = p1.materialize(this.scratch);
+    const len2 = p2.materialize(this.scratch2);
+    this.setRoute(r1, this.scratch, len1);
+    this.setRoute(r2, this.scratch2, len2);
   }
 
   /** Inserts job j into route r after position pos (0..m). */
