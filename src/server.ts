@@ -3,6 +3,8 @@ import { buildApp } from './api/app.js';
 import { loadConfig } from './config.js';
 import { openDb } from './store/db.js';
 import { seedDemo } from './demo/seed.js';
+import { attachTracking } from './tracking/attach.js';
+import { trackingConfigFromEnv } from './tracking/config.js';
 
 /** Starts Milkrun: open (or create) the database, seed the demo on a new one, build the app, listen. */
 async function main(): Promise<void> {
@@ -12,6 +14,7 @@ async function main(): Promise<void> {
   const app = await buildApp({ db, config });
 
   // Live tracking (WebSocket hub) and the webhook dispatcher attach here.
+  const closeTracking = attachTracking(app.server, { db, config: trackingConfigFromEnv() });
 
   if (isNew && config.seedDemo) {
     const demo = seedDemo(db);
@@ -20,6 +23,7 @@ async function main(): Promise<void> {
   }
 
   const close = async (): Promise<void> => {
+    await closeTracking();
     await app.close();
     db.close();
     process.exit(0);

@@ -29,6 +29,7 @@ import stopRoutes from './routes/stops.js';
 import routeRoutes from './routes/routes.js';
 import planningRoutes from './routes/planning.js';
 import jobRoutes from './routes/jobs.js';
+import trackingRoutes from './routes/tracking.js';
 import dashboardRoutes, { dashboardOptionsFromEnv } from './routes/dashboard.js';
 
 export interface AppDeps {
@@ -126,6 +127,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(routeRoutes);
       await api.register(planningRoutes);
       await api.register(jobRoutes);
+      await api.register(trackingRoutes);
     },
     { prefix: '/api/v1' },
   );

@@ -318,3 +318,14 @@ export function routeStatus(db: Db, routeId: string): string | undefined {
   const row = stmt(db, 'SELECT status FROM routes WHERE id = ?').get(routeId) as { status: string } | undefined;
   return row?.status;
 }
+
+/** True when the stop is this driver's: assigned to them directly or on a route they drive. */
+export function stopBelongsToDriver(db: Db, organizationId: string, stopId: string, driverId: string): boolean {
+  return (
+    stmt(
+      db,
+      `SELECT 1 FROM stops s LEFT JOIN routes r ON r.id = s.route_id
+       WHERE s.organization_id = ? AND s.id = ? AND (s.driver_id = ? OR r.driver_id = ?)`,
+    ).get(organizationId, stopId, driverId, driverId) !== undefined
+  );
+}

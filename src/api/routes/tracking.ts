@@ -1,0 +1,115 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ApiError } from '../errors.js';
+import { errorResponses, IdParams, IsoDateTime } from '../schemas/common.js';
+import { createDriverToken, driverExists, trackOf } from '../../store/tracking.js';
+import { liveStateOf } from '../../tracking/registry.js';
+
+const tags = ['tracking'];
+
+const DriverToken = z.object({ id: z.string(), driver_id: z.string(), token: z.string() });
+
+const LiveStop = z.object({ stop_id: z.string(), eta: z.string(), window_missed: z.boolean() });
+const Live = z.object({
+  driver_id: z.string(),
+  route_id: z.string().nullable(),
+  lat: z.number().nullable(),
+  lng: z.number().nullable(),
+  speed_mps: z.number().nullable(),
+  heading: z.number().nullable(),
+  battery_pct: z.number().nullable(),
+  current_stop_id: z.string().nullable(),
+  eta_minutes: z.number().nullable(),
+  updated_at: z.string().nullable(),
+  online: z.boolean(),
+  pace: z.number(),
+  remaining: z.array(LiveStop),
+});
+
+const TrackQuery = z.object({
+  from: IsoDateTime.optional(),
+  to: IsoDateTime.optional(),
+  format: z.enum(['list', 'geojson']).default('list'),
+  limit: z.coerce.number().int().min(1).max(10_000).default(5000),
+});
+
+const TrackPoint = z.object({
+  seq: z.number(),
+  lat: z.number(),
+  lng: z.number(),
+  ts: z.string(),
+  speed_mps: z.number().nullable(),
+  heading: z.number().nullable(),
+  accuracy_m: z.number().nullable(),
+  battery_pct: z.number().nullable(),
+});
+const TrackList = z.object({ data: z.array(TrackPoint), next_cursor: z.string().nullable() });
+const TrackGeoJson = z.object({
+  type: z.literal('Feature'),
+  geometry: z.object({ type: z.literal('LineString'), coordinates: z.array(z.tuple([z.number(), z.number()])) }),
+  properties: z.object({ driver_id: z.string(), times: z.array(z.string()), truncated: z.boolean() }),
+});
+
+/** Far enough to include any device clock. */
+const END_OF_TIME = '9999-12-31T23:59:59.999Z';
+
+export default async function trackingRoutes(root: FastifyInstance): Promise<void> {
+  const app = root.withTypeProvider<ZodTypeProvider>();
+
+  const requireDriver = (orgId: string, driverId: string) => {
+    if (!driverExists(app.db, orgId, driverId)) throw new ApiError('not_found', `Driver ${driverId} not found`);
+  };
+
+  app.post(
+    '/drivers/:id/tokens',
+    { schema: { tags, params: IdParams, response: { 201: DriverToken, ...errorResponses } } },
+    async (req, reply) => {
+      requireDriver(req.auth.organizationId, req.params.id);
+      const { id, token } = createDriverToken(app.db, req.auth.organizationId, req.params.id);
+      return reply.status(201).send({ id, driver_id: req.params.id, token });
+    },
+  );
+
+  app.get(
+    '/drivers/:id/live',
+    { schema: { tags, params: IdParams, response: { 200: Live, ...errorResponses } } },
+    async (req) => {
+      const organizationId = req.auth.organizationId;
+      requireDriver(organizationId, req.params.id);
+      const live = liveStateOf(app.db);
+      return live.view(live.ensure({ driverId: req.params.id, organizationId }), Date.now());
+    },
+  );
+
+  app.get(
+    '/drivers/:id/track',
+    {
+      schema: {
+        tags,
+        params: IdParams,
+        querystring: TrackQuery,
+        response: { 200: z.union([TrackList, TrackGeoJson]), ...errorResponses },
+      },
+    },
+    async (req) => {
+      requireDriver(req.auth.organizationId, req.params.id);
+      const { from, to, format, limit } = req.query;
+      const fromIso = from === undefined ? new Date(0).toISOString() : new Date(Date.parse(from)).toISOString();
+      const toIso = to === undefined ? END_OF_TIME : new Date(Date.parse(to)).toISOString();
+      if (fromIso > toIso) throw new ApiError('validation_error', '`from` must not be after `to`');
+      const rows = trackOf(app.db, req.params.id, fromIso, toIso, limit + 1);
+      const truncated = rows.length > limit;
+      const points = truncated ? rows.slice(0, limit) : rows;
+      if (format === 'geojson') {
+        return {
+          type: 'Feature' as const,
+          geometry: { type: 'LineString' as const, coordinates: points.map((p) => [p.lng, p.lat] as [number, number]) },
+          properties: { driver_id: req.params.id, times: points.map((p) => p.ts), truncated },
+        };
+      }
+      // The next page starts at the first point not returned: pass it back as `from`.
+      return { data: points, next_cursor: truncated ? rows[limit]!.ts : null };
+    },
+  );
+}

@@ -1,0 +1,59 @@
+/** Tunables of the tracking hub; tests shrink the timeouts, the bench raises the limits. */
+export interface TrackingConfig {
+  /** Group commit: a batch is committed at most this long after its first message (<= 250). */
+  flushDelayMs: number;
+  /** ... or as soon as it holds this many messages. */
+  maxBatch: number;
+  /** Largest accepted frame; bigger closes the socket with 1009. */
+  maxPayloadBytes: number;
+  /** Per connection: a sustained rate above this many frames per second closes with 1008 ... */
+  maxFramesPerS: number;
+  /** ... after a burst of this many frames. */
+  burstFrames: number;
+  /** Protocol ping every this often; a socket that missed the previous pong is terminated. */
+  heartbeatMs: number;
+  /** A driver with no ping for this long is marked offline. */
+  offlineAfterMs: number;
+  /** Dispatcher updates are coalesced to one per driver per this interval. */
+  liveIntervalMs: number;
+  /** Live snapshot, driver position and stop ETAs are written back this often. */
+  snapshotEveryMs: number;
+  /** Pings older than this many days are deleted (0 keeps everything) ... */
+  retentionDays: number;
+  /** ... checked this often. */
+  retentionCheckMs: number;
+}
+
+export const DEFAULT_TRACKING: TrackingConfig = {
+  flushDelayMs: 10,
+  maxBatch: 2000,
+  maxPayloadBytes: 16 * 1024,
+  maxFramesPerS: 20,
+  burstFrames: 100,
+  heartbeatMs: 30_000,
+  offlineAfterMs: 120_000,
+  liveIntervalMs: 1000,
+  snapshotEveryMs: 5000,
+  retentionDays: 30,
+  retentionCheckMs: 3_600_000,
+};
+
+function num(value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  return Number.isFinite(n) && n >= 0 ? n : fallback;
+}
+
+/** Reads MILKRUN_TRACKING_* overrides (e.g. MILKRUN_TRACKING_OFFLINE_AFTER_MS). */
+export function trackingConfigFromEnv(env: NodeJS.ProcessEnv = process.env): TrackingConfig {
+  const c = { ...DEFAULT_TRACKING };
+  c.flushDelayMs = Math.min(250, num(env.MILKRUN_TRACKING_FLUSH_DELAY_MS, c.flushDelayMs));
+  c.maxBatch = num(env.MILKRUN_TRACKING_MAX_BATCH, c.maxBatch);
+  c.maxFramesPerS = num(env.MILKRUN_TRACKING_MAX_FRAMES_PER_S, c.maxFramesPerS);
+  c.burstFrames = num(env.MILKRUN_TRACKING_BURST_FRAMES, c.burstFrames);
+  c.heartbeatMs = num(env.MILKRUN_TRACKING_HEARTBEAT_MS, c.heartbeatMs);
+  c.offlineAfterMs = num(env.MILKRUN_TRACKING_OFFLINE_AFTER_MS, c.offlineAfterMs);
+  c.liveIntervalMs = num(env.MILKRUN_TRACKING_LIVE_INTERVAL_MS, c.liveIntervalMs);
+  c.retentionDays = num(env.MILKRUN_TRACKING_RETENTION_DAYS, c.retentionDays);
+  return c;
+}

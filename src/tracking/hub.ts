@@ -1,0 +1,263 @@
+/**
+ * The WebSocket hub: `ws` in noServer mode on the HTTP server's `upgrade` event (same port as the API).
+ *   /ws/driver  driver token (Authorization: Bearer or ?token=), refused with 401 before the upgrade.
+ *               Frames: ping, stop_event → ack after group commit, or error. Bad frames get an error frame;
+ *               flooding closes with 1008, oversized frames with 1009 (by ws, from maxPayload).
+ *   /ws/live    API token; `subscribe` to all drivers or lists of drivers / routes; receives `driver.update`
+ *               coalesced to at most one per driver per `liveIntervalMs`.
+ * Heartbeat: protocol ping every `heartbeatMs`, a socket that did not answer the previous one is terminated.
+ * Offline: a driver silent for `offlineAfterMs` gets driver.offline; so does one whose route was closed.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, WebSocket, type RawData } from 'ws';
+import type { Db } from '../store/db.js';
+import { findActiveToken } from '../store/tokens.js';
+import { deletePingsBefore, findDriverByToken, routeStatus, type DriverIdentity } from '../store/tracking.js';
+import type { TrackingConfig } from './config.js';
+import type { DriverLive, LiveState } from './live-state.js';
+import { driverFrame, parseFrame, subscribeFrame, type ErrorFrame } from './messages.js';
+import type { PingWriter, Reply } from './ping-writer.js';
+import { RateBucket } from './rate-bucket.js';
+
+export interface HubDeps {
+  db: Db;
+  live: LiveState;
+  writer: PingWriter;
+  config: TrackingConfig;
+}
+
+interface Subscription {
+  organizationId: string;
+  all: boolean;
+  drivers: Set<string>;
+  routes: Set<string>;
+}
+
+/** Per socket: heartbeat flag and flood bucket. */
+interface SocketState {
+  alive: boolean;
+  bucket: RateBucket;
+}
+
+/** Route-closed checks cost a query per online driver, so they run less often than the offline sweep. */
+const ROUTE_CHECK_EVERY_MS = 5000;
+
+function tokenFrom(req: IncomingMessage, url: URL): string | null {
+  const header = req.headers.authorization;
+  if (typeof header === 'string') {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (m) return m[1]!;
+  }
+  return url.searchParams.get('token');
+}
+
+function refuse(socket: Duplex, status: 401 | 404, code: string, message: string): void {
+  const body = JSON.stringify({ error: { code, message } });
+  const reason = status === 401 ? 'Unauthorized' : 'Not Found';
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+      `Connection: close\r\n\r\n${body}`,
+  );
+}
+
+function textOf(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
+  return data.toString('utf8');
+}
+
+export class TrackingHub {
+  private readonly wss: WebSocketServer;
+  private readonly sockets = new Map<WebSocket, SocketState>();
+  private readonly dispatchers = new Map<WebSocket, Subscription>();
+  /** Drivers whose state changed since the last dispatcher push. */
+  private readonly dirty = new Set<string>();
+  private readonly timers: NodeJS.Timeout[] = [];
+  private lastRouteCheckMs = 0;
+
+  constructor(private readonly deps: HubDeps) {
+    const { config } = deps;
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: config.maxPayloadBytes, clientTracking: false });
+    deps.live.onChange = (d) => {
+      if (this.dispatchers.size > 0) this.dirty.add(d.driverId);
+    };
+    this.every(config.heartbeatMs, () => this.heartbeat());
+    this.every(Math.max(20, Math.min(1000, config.offlineAfterMs / 4)), () => this.sweep(Date.now()));
+    this.every(config.liveIntervalMs, () => this.pushUpdates());
+    this.every(config.snapshotEveryMs, () => deps.live.writeBack(Date.now()));
+    if (config.retentionDays > 0) this.every(config.retentionCheckMs, () => this.applyRetention(Date.now()));
+  }
+
+  private every(ms: number, fn: () => void): void {
+    const t = setInterval(fn, ms);
+    t.unref();
+    this.timers.push(t);
+  }
+
+  /** Handles an upgrade for our paths; returns false for other paths (left to other listeners). */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname !== '/ws/driver' && url.pathname !== '/ws/live') return false;
+    const token = tokenFrom(req, url);
+    if (url.pathname === '/ws/driver') {
+      const who = token === null ? undefined : findDriverByToken(this.deps.db, token);
+      if (who === undefined) {
+        refuse(socket, 401, 'unauthorized', 'A valid driver token is required (Authorization: Bearer or ?token=)');
+        return true;
+      }
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.onDriver(ws, who));
+      return true;
+    }
+    const api = token === null || !token.startsWith('mk_') ? undefined : findActiveToken(this.deps.db, token);
+    if (api === undefined) {
+      refuse(socket, 401, 'unauthorized', 'A valid API token is required (Authorization: Bearer or ?token=)');
+      return true;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) =>
+      this.onDispatcher(ws, { organizationId: api.organizationId, all: false, drivers: new Set(), routes: new Set() }),
+    );
+    return true;
+  }
+
+  private track(ws: WebSocket): SocketState {
+    const state: SocketState = {
+      alive: true,
+      bucket: new RateBucket(this.deps.config.maxFramesPerS, this.deps.config.burstFrames, Date.now()),
+    };
+    this.sockets.set(ws, state);
+    ws.on('pong', () => {
+      state.alive = true;
+    });
+    // ws closes the socket itself on protocol errors (1009 for frames over maxPayload); nothing to add.
+    ws.on('error', () => {});
+    ws.on('close', () => {
+      this.sockets.delete(ws);
+      this.dispatchers.delete(ws);
+    });
+    return state;
+  }
+
+  private send(ws: WebSocket, frame: Reply | ErrorFrame | Record<string, unknown>): void {
+    if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(frame));
+  }
+
+  private onDriver(ws: WebSocket, who: DriverIdentity): void {
+    const state = this.track(ws);
+    const reply = (r: Reply) => this.send(ws, r);
+    ws.on('message', (data, isBinary) => {
+      if (!state.bucket.take(Date.now())) {
+        ws.close(1008, 'rate limit exceeded');
+        return;
+      }
+      if (isBinary) {
+        this.send(ws, { type: 'error', code: 'invalid_frame', message: 'frames are JSON text' });
+        return;
+      }
+      const parsed = parseFrame(textOf(data), driverFrame);
+      if (!parsed.ok) {
+        this.send(ws, parsed.error);
+        return;
+      }
+      if (parsed.frame.type === 'ping') this.deps.writer.enqueuePing(who, parsed.frame, reply);
+      else this.deps.writer.enqueueStopEvent(who, parsed.frame, reply);
+    });
+  }
+
+  private onDispatcher(ws: WebSocket, sub: Subscription): void {
+    const state = this.track(ws);
+    ws.on('message', (data) => {
+      if (!state.bucket.take(Date.now())) {
+        ws.close(1008, 'rate limit exceeded');
+        return;
+      }
+      const parsed = parseFrame(textOf(data), subscribeFrame);
+      if (!parsed.ok) {
+        this.send(ws, parsed.error);
+        return;
+      }
+      sub.all = parsed.frame.all === true;
+      sub.drivers = new Set(parsed.frame.drivers ?? []);
+      sub.routes = new Set(parsed.frame.routes ?? []);
+      this.dispatchers.set(ws, sub);
+      this.send(ws, { type: 'subscribed', all: sub.all, drivers: [...sub.drivers], routes: [...sub.routes] });
+      // The current state of every matching driver right away, so a new dashboard need not wait for movement.
+      const now = Date.now();
+      for (const d of this.deps.live.all()) {
+        if (this.matches(sub, d)) this.send(ws, { type: 'driver.update', ...this.deps.live.view(d, now) });
+      }
+    });
+  }
+
+  private matches(sub: Subscription, d: DriverLive): boolean {
+    if (d.organizationId !== sub.organizationId) return false;
+    return sub.all || sub.drivers.has(d.driverId) || (d.routeId !== null && sub.routes.has(d.routeId));
+  }
+
+  /** One update per changed driver since the last push, serialised once, sent to every matching dispatcher. */
+  pushUpdates(): void {
+    if (this.dirty.size === 0) return;
+    const now = Date.now();
+    for (const id of this.dirty) {
+      const d = this.deps.live.get(id);
+      if (d === undefined) continue;
+      let text: string | null = null;
+      for (const [ws, sub] of this.dispatchers) {
+        if (!this.matches(sub, d) || ws.readyState !== WebSocket.OPEN) continue;
+        text ??= JSON.stringify({ type: 'driver.update', ...this.deps.live.view(d, now) });
+        ws.send(text);
+      }
+    }
+    this.dirty.clear();
+  }
+
+  private heartbeat(): void {
+    for (const [ws, state] of this.sockets) {
+      if (!state.alive) {
+        ws.terminate();
+        continue;
+      }
+      state.alive = false;
+      ws.ping();
+    }
+  }
+
+  /** Marks silent drivers offline and, now and then, drivers whose route was closed. */
+  sweep(nowMs: number): void {
+    const checkRoutes = nowMs - this.lastRouteCheckMs >= ROUTE_CHECK_EVERY_MS;
+    if (checkRoutes) this.lastRouteCheckMs = nowMs;
+    const { db, live, config } = this.deps;
+    const toMark: { d: DriverLive; reason: 'no_pings' | 'route_closed' }[] = [];
+    for (const d of live.all()) {
+      if (!d.online) continue;
+      if (nowMs - d.lastHeardMs > config.offlineAfterMs) toMark.push({ d, reason: 'no_pings' });
+      else if (checkRoutes && d.routeId !== null && routeStatus(db, d.routeId) === 'completed') {
+        toMark.push({ d, reason: 'route_closed' });
+      }
+    }
+    if (toMark.length === 0) return;
+    db.transaction(() => {
+      for (const { d, reason } of toMark) live.setOffline(d, reason);
+    })();
+  }
+
+  applyRetention(nowMs: number): number {
+    const cutoff = new Date(nowMs - this.deps.config.retentionDays * 86_400_000).toISOString();
+    return deletePingsBefore(this.deps.db, cutoff);
+  }
+
+  get connections(): number {
+    return this.sockets.size;
+  }
+
+  /** Stops timers, commits what is queued, closes every socket (1001) and writes the live state back. */
+  async close(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    this.deps.writer.close();
+    this.pushUpdates();
+    for (const ws of this.sockets.keys()) ws.close(1001, 'server shutting down');
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    for (const ws of this.sockets.keys()) ws.terminate();
+    this.deps.live.writeBack(Date.now());
+  }
+}

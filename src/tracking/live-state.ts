@@ -1,0 +1,354 @@
+/**
+ * Live state of every tracked driver, in memory: newest position, online flag, the route tracker (progress,
+ * pace, ETAs) and which stops are currently predicted late. Mutated only by the ping writer inside its batch
+ * transaction (so the events it records commit with the pings that caused them) and by the offline sweep.
+ * Rebuilt from the database on start: positions from the pings table, pace / online / late flags from the
+ * driver_live snapshot, stop progress from stop statuses.
+ */
+import type { Db } from '../store/db.js';
+import { recordEvent } from '../store/events.js';
+import {
+  activeRouteOf,
+  latestPing,
+  loadLiveSnapshots,
+  saveLiveSnapshot,
+  writeDriverPosition,
+  writeStopEta,
+  type ActiveRoute,
+  type DriverIdentity,
+} from '../store/tracking.js';
+import { haversineM } from './distance.js';
+import { DriverTracker, type RoutePlan, type StopEventKind } from './driver-tracker.js';
+import type { PlannedStop, StopEta } from './eta-model.js';
+
+/** Used for legs the plan gives no duration for, metres per second (≈ 30 km/h in town). */
+const FALLBACK_SPEED_MPS = 30 / 3.6;
+/** A finished route is looked up again (a new one may have been assigned) at most this often. */
+const ROUTE_RELOAD_MS = 30_000;
+
+export interface DriverLive {
+  driverId: string;
+  organizationId: string;
+  routeId: string | null;
+  tracker: DriverTracker | null;
+  lat: number | null;
+  lng: number | null;
+  speedMps: number | null;
+  heading: number | null;
+  batteryPct: number | null;
+  /** Device time of the newest ping, ISO, and the same in epoch ms. */
+  positionAt: string | null;
+  positionAtMs: number;
+  online: boolean;
+  /** Server clock of the last ping received (any order), for offline detection. */
+  lastHeardMs: number;
+  lateStopIds: Set<string>;
+  routeLoadedMs: number;
+  /** Snapshot columns changed since the last write-back. */
+  snapshotDirty: boolean;
+  positionDirty: boolean;
+}
+
+export interface LiveView {
+  driver_id: string;
+  route_id: string | null;
+  lat: number | null;
+  lng: number | null;
+  speed_mps: number | null;
+  heading: number | null;
+  battery_pct: number | null;
+  current_stop_id: string | null;
+  eta_minutes: number | null;
+  updated_at: string | null;
+  online: boolean;
+  pace: number;
+  remaining: { stop_id: string; eta: string; window_missed: boolean }[];
+}
+
+export interface PingInput {
+  lat: number;
+  lng: number;
+  tsIso: string;
+  tsMs: number;
+  speedMps: number | null;
+  heading: number | null;
+  batteryPct: number | null;
+}
+
+const msOf = (iso: string | null): number | null => (iso === null ? null : Date.parse(iso));
+
+/** Turns the stored route into the plan the ETA model reads: planned leg durations from the planned times. */
+export function planFromRoute(route: ActiveRoute): RoutePlan {
+  const stops: PlannedStop[] = [];
+  let prev: { lat: number; lng: number } | null = route.start;
+  let prevDepartureMs: number | null = null;
+  for (const s of route.stops) {
+    const arrivalMs = msOf(s.plannedArrival);
+    let plannedLegS: number;
+    if (arrivalMs !== null && prevDepartureMs !== null && arrivalMs >= prevDepartureMs) {
+      plannedLegS = (arrivalMs - prevDepartureMs) / 1000;
+    } else if (s.distanceM > 0) {
+      plannedLegS = s.distanceM / FALLBACK_SPEED_MPS;
+    } else {
+      plannedLegS = prev === null ? 0 : (haversineM(prev, s) * 1.3) / FALLBACK_SPEED_MPS;
+    }
+    stops.push({
+      stopId: s.stopId,
+      lat: s.lat,
+      lng: s.lng,
+      serviceS: s.serviceS,
+      windows: s.windows.map((w) => ({ startMs: Date.parse(w.from), endMs: Date.parse(w.to) })),
+      plannedLegS,
+      plannedArrivalMs: arrivalMs ?? Number.NaN,
+    });
+    prevDepartureMs = msOf(s.departure);
+    prev = s;
+  }
+  return { routeId: route.routeId, start: route.start, stops };
+}
+
+/** A tracker replaying the stop progress already stored (arrivals and final statuses, in time order). */
+function trackerFor(route: ActiveRoute, pace: number): DriverTracker {
+  const tracker = new DriverTracker(planFromRoute(route), { averageSpeedMps: FALLBACK_SPEED_MPS });
+  const happened: { at: number; stopId: string; event: StopEventKind }[] = [];
+  for (const s of route.stops) {
+    if (s.arrivedAt !== null && s.status !== 'pending' && s.status !== 'assigned' && s.status !== 'en_route') {
+      happened.push({ at: Date.parse(s.arrivedAt), stopId: s.stopId, event: 'arrived' });
+    }
+    if (s.status === 'completed' || s.status === 'failed' || s.status === 'cancelled') {
+      happened.push({ at: Date.parse(s.finishedAt ?? s.arrivedAt ?? new Date(0).toISOString()), stopId: s.stopId, event: 'completed' });
+    }
+  }
+  happened.sort((a, b) => a.at - b.at);
+  for (const h of happened) tracker.applyStopEvent(h.stopId, h.event, h.at);
+  tracker.pace = pace;
+  return tracker;
+}
+
+export class LiveState {
+  private readonly drivers = new Map<string, DriverLive>();
+  /** Called after a driver's visible state changed (position, online, progress). */
+  onChange: (driver: DriverLive) => void = () => {};
+
+  constructor(private readonly db: Db) {}
+
+  get(driverId: string): DriverLive | undefined {
+    return this.drivers.get(driverId);
+  }
+
+  all(): IterableIterator<DriverLive> {
+    return this.drivers.values();
+  }
+
+  /** The entry for a driver, created (with its current route loaded) on first use. */
+  ensure(identity: DriverIdentity): DriverLive {
+    let d = this.drivers.get(identity.driverId);
+    if (d === undefined) {
+      d = {
+        driverId: identity.driverId,
+        organizationId: identity.organizationId,
+        routeId: null,
+        tracker: null,
+        lat: null,
+        lng: null,
+        speedMps: null,
+        heading: null,
+        batteryPct: null,
+        positionAt: null,
+        positionAtMs: Number.NEGATIVE_INFINITY,
+        online: false,
+        lastHeardMs: 0,
+        lateStopIds: new Set(),
+        routeLoadedMs: 0,
+        snapshotDirty: false,
+        positionDirty: false,
+      };
+      this.drivers.set(identity.driverId, d);
+      this.loadRoute(d, 1, Date.now());
+    }
+    return d;
+  }
+
+  /** (Re)reads the driver's active route; keeps the learned pace. */
+  loadRoute(d: DriverLive, pace: number, nowMs: number): void {
+    const route = activeRouteOf(this.db, d.organizationId, d.driverId);
+    d.routeLoadedMs = nowMs;
+    d.routeId = route?.routeId ?? null;
+    d.tracker = route ? trackerFor(route, pace) : null;
+    if (d.tracker && d.lat !== null && d.lng !== null) d.tracker.applyPing({ lat: d.lat, lng: d.lng }, d.positionAtMs);
+  }
+
+  /**
+   * Applies a stored ping (call inside the batch transaction). Older pings only refresh "last heard".
+   * Records driver.online on the first ping of a route (or after being offline) and stop.eta_late.
+   */
+  applyPing(identity: DriverIdentity, p: PingInput, receivedMs: number): void {
+    const d = this.ensure(identity);
+    d.lastHeardMs = Math.max(d.lastHeardMs, receivedMs);
+    if (d.tracker?.isFinished && receivedMs - d.routeLoadedMs > ROUTE_RELOAD_MS) {
+      this.loadRoute(d, d.tracker.pace, receivedMs);
+    }
+    if (!d.online) {
+      d.online = true;
+      d.snapshotDirty = true;
+      recordEvent(this.db, {
+        organizationId: d.organizationId,
+        type: 'driver.online',
+        resourceType: 'driver',
+        resourceId: d.driverId,
+        data: { driver_id: d.driverId, route_id: d.routeId, lat: p.lat, lng: p.lng, at: p.tsIso },
+      });
+    }
+    if (p.tsMs > d.positionAtMs) {
+      d.lat = p.lat;
+      d.lng = p.lng;
+      d.speedMps = p.speedMps;
+      d.heading = p.heading;
+      d.batteryPct = p.batteryPct;
+      d.positionAt = p.tsIso;
+      d.positionAtMs = p.tsMs;
+      d.positionDirty = true;
+      d.tracker?.applyPing({ lat: p.lat, lng: p.lng }, p.tsMs);
+      this.checkLate(d, Math.max(receivedMs, p.tsMs));
+    }
+    this.persistIfDirty(d);
+    this.onChange(d);
+  }
+
+  /** Applies a stop event that changeStopStatus accepted (inside the same transaction). */
+  applyStopEvent(identity: DriverIdentity, stopId: string, event: StopEventKind, atMs: number): void {
+    const d = this.ensure(identity);
+    if (d.tracker === null || !d.tracker.plan.stops.some((s) => s.stopId === stopId)) {
+      this.loadRoute(d, d.tracker?.pace ?? 1, atMs);
+    } else {
+      d.tracker.applyStopEvent(stopId, event, atMs);
+    }
+    d.snapshotDirty = true;
+    if (event !== 'arrived') d.lateStopIds.delete(stopId);
+    this.checkLate(d, atMs);
+    if (d.tracker?.isFinished && d.online) this.setOffline(d, 'route_finished');
+    this.persistIfDirty(d);
+    this.onChange(d);
+  }
+
+  /** Emits stop.eta_late once per crossing: when a stop's ETA passes its window end, not again until it recovers. */
+  private checkLate(d: DriverLive, nowMs: number): void {
+    if (d.tracker === null) return;
+    for (const eta of d.tracker.etas(nowMs)) {
+      const wasLate = d.lateStopIds.has(eta.stopId);
+      if (eta.windowMissed && !wasLate) {
+        d.lateStopIds.add(eta.stopId);
+        d.snapshotDirty = true;
+        recordEvent(this.db, {
+          organizationId: d.organizationId,
+          type: 'stop.eta_late',
+          resourceType: 'stop',
+          resourceId: eta.stopId,
+          data: { stop_id: eta.stopId, driver_id: d.driverId, route_id: d.routeId, eta: new Date(eta.etaMs).toISOString() },
+        });
+      } else if (!eta.windowMissed && wasLate) {
+        d.lateStopIds.delete(eta.stopId);
+        d.snapshotDirty = true;
+      }
+    }
+  }
+
+  /** Marks a driver offline and records driver.offline (call inside a transaction). */
+  setOffline(d: DriverLive, reason: 'no_pings' | 'route_finished' | 'route_closed'): void {
+    if (!d.online) return;
+    d.online = false;
+    d.snapshotDirty = true;
+    recordEvent(this.db, {
+      organizationId: d.organizationId,
+      type: 'driver.offline',
+      resourceType: 'driver',
+      resourceId: d.driverId,
+      data: { driver_id: d.driverId, route_id: d.routeId, reason, last_position_at: d.positionAt },
+    });
+    this.persistIfDirty(d);
+    this.onChange(d);
+  }
+
+  /** ETAs now, for the API and dispatchers. */
+  etasOf(d: DriverLive, nowMs: number): StopEta[] {
+    return d.tracker?.etas(Math.max(nowMs, d.positionAtMs)) ?? [];
+  }
+
+  view(d: DriverLive, nowMs: number): LiveView {
+    const etas = this.etasOf(d, nowMs);
+    const first = etas[0];
+    return {
+      driver_id: d.driverId,
+      route_id: d.routeId,
+      lat: d.lat,
+      lng: d.lng,
+      speed_mps: d.speedMps,
+      heading: d.heading,
+      battery_pct: d.batteryPct,
+      current_stop_id: first?.stopId ?? null,
+      eta_minutes: first === undefined ? null : Math.max(0, Math.round((first.etaMs - nowMs) / 6000) / 10),
+      updated_at: d.positionAt,
+      online: d.online,
+      pace: Math.round((d.tracker?.pace ?? 1) * 1000) / 1000,
+      remaining: etas.map((e) => ({
+        stop_id: e.stopId,
+        eta: new Date(e.etaMs).toISOString(),
+        window_missed: e.windowMissed,
+      })),
+    };
+  }
+
+  /**
+   * The snapshot (online, pace, late flags) changes rarely, so it is written in the same transaction as the
+   * change: a restart right after a commit still knows the driver.
+   */
+  private persistIfDirty(d: DriverLive): void {
+    if (!d.snapshotDirty) return;
+    saveLiveSnapshot(this.db, {
+      driverId: d.driverId,
+      organizationId: d.organizationId,
+      routeId: d.routeId,
+      online: d.online,
+      pace: d.tracker?.pace ?? 1,
+      lateStopIds: [...d.lateStopIds],
+    });
+    d.snapshotDirty = false;
+  }
+
+  /** Writes back the driver's last position and the latest stop ETAs (cheap to lose; rebuilt from pings). */
+  writeBack(nowMs: number): void {
+    this.db.transaction(() => {
+      for (const d of this.drivers.values()) {
+        if (d.positionDirty && d.lat !== null && d.lng !== null && d.positionAt !== null) {
+          writeDriverPosition(this.db, d.driverId, d.lat, d.lng, d.positionAt);
+          if (d.routeId !== null) {
+            for (const e of this.etasOf(d, nowMs)) writeStopEta(this.db, d.routeId, e.stopId, new Date(e.etaMs).toISOString());
+          }
+          d.positionDirty = false;
+        }
+      }
+    })();
+  }
+
+  /** Rebuilds memory from the database: every driver with a snapshot or a stored ping. */
+  rebuild(nowMs: number): void {
+    this.drivers.clear();
+    for (const s of loadLiveSnapshots(this.db)) {
+      const d = this.ensure({ driverId: s.driverId, organizationId: s.organizationId });
+      const ping = latestPing(this.db, s.driverId);
+      if (ping) {
+        d.lat = ping.lat;
+        d.lng = ping.lng;
+        d.speedMps = ping.speedMps;
+        d.heading = ping.heading;
+        d.batteryPct = ping.batteryPct;
+        d.positionAt = ping.ts;
+        d.positionAtMs = Date.parse(ping.ts);
+        d.lastHeardMs = Date.parse(ping.receivedAt);
+      }
+      this.loadRoute(d, s.pace, nowMs);
+      d.online = s.online;
+      d.lateStopIds = new Set(s.lateStopIds);
+    }
+  }
+}

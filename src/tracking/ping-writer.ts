@@ -1,0 +1,201 @@
+/**
+ * Group commit of driver messages. Pings and stop events are queued and applied in one SQLite transaction
+ * per batch (at most `flushDelayMs` after the first queued message, or at `maxBatch` messages). A message's
+ * reply (`ack`, or `error` for a refused stop event) is released only after its batch has committed, so an
+ * acknowledged message survives a crash; the driver app resends whatever was not acknowledged.
+ * A replayed (driver, seq) gets the same answer again without being applied twice.
+ */
+import type { Db } from '../store/db.js';
+import {
+  findStopEvent,
+  insertPing,
+  insertStopEvent,
+  pingSeqExists,
+  stopBelongsToDriver,
+  type DriverIdentity,
+} from '../store/tracking.js';
+import type { LiveState } from './live-state.js';
+import type { AckFrame, ErrorFrame, PingFrame, StopEventFrame } from './messages.js';
+
+export type Reply = AckFrame | ErrorFrame;
+
+/** The stop lifecycle shared with the REST API (src/store/stops.ts changeStopStatus), injected. */
+export type ChangeStopStatus = (
+  db: Db,
+  organizationId: string,
+  stopId: string,
+  to: 'arrived' | 'completed' | 'failed',
+  details: { reason?: string; note?: string; proof?: { note?: string; signee?: string; photo_urls?: string[] } },
+  actor: string,
+) => unknown;
+
+type Pending =
+  | { kind: 'ping'; who: DriverIdentity; frame: PingFrame; receivedMs: number; reply: (r: Reply) => void }
+  | { kind: 'stop_event'; who: DriverIdentity; frame: StopEventFrame; receivedMs: number; reply: (r: Reply) => void };
+
+export interface PingWriterOptions {
+  flushDelayMs: number;
+  maxBatch: number;
+}
+
+/** An error thrown by the lifecycle with a code (ApiError) becomes the driver's error frame. */
+function codeOf(err: unknown): { code: string; message: string } | undefined {
+  if (err instanceof Error && 'code' in err && typeof err.code === 'string') return { code: err.code, message: err.message };
+  return undefined;
+}
+
+export class PingWriter {
+  private queue: Pending[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private closed = false;
+  /** Messages committed since start (for the load benchmark and tests). */
+  committed = 0;
+  batches = 0;
+
+  constructor(
+    private readonly db: Db,
+    private readonly live: LiveState,
+    private readonly changeStopStatus: ChangeStopStatus,
+    private readonly options: PingWriterOptions,
+  ) {}
+
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  enqueuePing(who: DriverIdentity, frame: PingFrame, reply: (r: Reply) => void): void {
+    this.enqueue({ kind: 'ping', who, frame, receivedMs: Date.now(), reply });
+  }
+
+  enqueueStopEvent(who: DriverIdentity, frame: StopEventFrame, reply: (r: Reply) => void): void {
+    this.enqueue({ kind: 'stop_event', who, frame, receivedMs: Date.now(), reply });
+  }
+
+  private enqueue(item: Pending): void {
+    if (this.closed) {
+      item.reply({ type: 'error', seq: item.frame.seq, code: 'unavailable', message: 'server is shutting down; resend' });
+      return;
+    }
+    this.queue.push(item);
+    if (this.queue.length >= this.options.maxBatch) this.flush();
+    else if (this.timer === null) this.timer = setTimeout(() => this.flush(), this.options.flushDelayMs);
+  }
+
+  /** Commits everything queued in one transaction, then releases the replies. */
+  flush(): void {
+    if (this.timer !== null) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    if (this.queue.length === 0) return;
+    const batch = this.queue;
+    this.queue = [];
+    const replies: Reply[] = new Array<Reply>(batch.length);
+    try {
+      this.db.transaction(() => {
+        for (let i = 0; i < batch.length; i++) replies[i] = this.apply(batch[i]!);
+      })();
+      this.committed += batch.length;
+      this.batches++;
+    } catch {
+      // Nothing of the batch is stored: no acks, the apps resend. Memory may be ahead of the database, so
+      // it is rebuilt from what is stored.
+      for (let i = 0; i < batch.length; i++) {
+        replies[i] = { type: 'error', seq: batch[i]!.frame.seq, code: 'internal', message: 'not stored; resend' };
+      }
+      this.live.rebuild(Date.now());
+    }
+    for (let i = 0; i < batch.length; i++) batch[i]!.reply(replies[i]!);
+  }
+
+  private apply(item: Pending): Reply {
+    return item.kind === 'ping' ? this.applyPing(item.who, item.frame, item.receivedMs) : this.applyStopEvent(item);
+  }
+
+  private applyPing(who: DriverIdentity, f: PingFrame, receivedMs: number): Reply {
+    const tsMs = Date.parse(f.ts);
+    const tsIso = new Date(tsMs).toISOString();
+    const d = this.live.ensure(who);
+    const stored = insertPing(this.db, {
+      driverId: who.driverId,
+      seq: f.seq,
+      organizationId: who.organizationId,
+      routeId: d.routeId,
+      lat: f.lat,
+      lng: f.lng,
+      ts: tsIso,
+      speedMps: f.speed_mps ?? null,
+      heading: f.heading ?? null,
+      accuracyM: f.accuracy_m ?? null,
+      batteryPct: f.battery_pct ?? null,
+      receivedAt: new Date(receivedMs).toISOString(),
+    });
+    if (stored) {
+      this.live.applyPing(
+        who,
+        {
+          lat: f.lat,
+          lng: f.lng,
+          tsIso,
+          tsMs,
+          speedMps: f.speed_mps ?? null,
+          heading: f.heading ?? null,
+          batteryPct: f.battery_pct ?? null,
+        },
+        receivedMs,
+      );
+    }
+    return { type: 'ack', seq: f.seq };
+  }
+
+  private applyStopEvent(item: Extract<Pending, { kind: 'stop_event' }>): Reply {
+    const { who, frame: f } = item;
+    const seen = findStopEvent(this.db, who.driverId, f.seq);
+    if (seen !== undefined) {
+      return seen.errorCode === null
+        ? { type: 'ack', seq: f.seq }
+        : { type: 'error', seq: f.seq, code: seen.errorCode, message: seen.errorMessage ?? '' };
+    }
+    if (pingSeqExists(this.db, who.driverId, f.seq)) return { type: 'ack', seq: f.seq };
+    const atMs = f.ts === undefined ? item.receivedMs : Date.parse(f.ts);
+    let refused: { code: string; message: string } | undefined;
+    if (!stopBelongsToDriver(this.db, who.organizationId, f.stop_id, who.driverId)) {
+      refused = { code: 'not_found', message: `stop ${f.stop_id} is not on this driver's route` };
+    } else {
+      try {
+        // A nested transaction is a savepoint: a refused change leaves nothing of itself behind.
+        this.db.transaction(() => {
+          const details: Parameters<ChangeStopStatus>[4] = {};
+          if (f.reason !== undefined) details.reason = f.reason;
+          if (f.note !== undefined) details.note = f.note;
+          if (f.pod !== undefined) details.proof = f.pod;
+          this.changeStopStatus(this.db, who.organizationId, f.stop_id, f.event, details, `driver:${who.driverId}`);
+        })();
+      } catch (err) {
+        refused = codeOf(err);
+        if (refused === undefined) throw err;
+      }
+    }
+    insertStopEvent(
+      this.db,
+      {
+        driverId: who.driverId,
+        seq: f.seq,
+        organizationId: who.organizationId,
+        stopId: f.stop_id,
+        event: f.event,
+        ts: new Date(atMs).toISOString(),
+      },
+      { errorCode: refused?.code ?? null, errorMessage: refused?.message ?? null },
+    );
+    if (refused !== undefined) return { type: 'error', seq: f.seq, ...refused };
+    this.live.applyStopEvent(who, f.stop_id, f.event, atMs);
+    return { type: 'ack', seq: f.seq };
+  }
+
+  /** Commits what is queued and refuses anything later. */
+  close(): void {
+    this.flush();
+    this.closed = true;
+  }
+}

@@ -1,0 +1,18 @@
+/**
+ * One live state per database connection, shared by the HTTP routes (built in app.ts) and the WebSocket hub
+ * (attached in server.ts) without either having to hand it to the other. Created and rebuilt on first use.
+ */
+import type { Db } from '../store/db.js';
+import { LiveState } from './live-state.js';
+
+const byDb = new WeakMap<Db, LiveState>();
+
+export function liveStateOf(db: Db): LiveState {
+  let live = byDb.get(db);
+  if (live === undefined) {
+    live = new LiveState(db);
+    live.rebuild(Date.now());
+    byDb.set(db, live);
+  }
+  return live;
+}
