@@ -3,6 +3,7 @@ import { buildApp } from './api/app.js';
 import { loadConfig } from './config.js';
 import { openDb } from './store/db.js';
 import { seedDemo } from './demo/seed.js';
+import { prepareDemoDay } from './demo/optimize-day.js';
 import { attachTracking } from './tracking/attach.js';
 import { trackingConfigFromEnv } from './tracking/config.js';
 
@@ -16,10 +17,12 @@ async function main(): Promise<void> {
   // Live tracking (WebSocket hub) and the webhook dispatcher attach here.
   const closeTracking = attachTracking(app.server, { db, config: trackingConfigFromEnv() });
 
+  let demoBanner: ((address: string) => string) | null = null;
   if (isNew && config.seedDemo) {
     const demo = seedDemo(db);
     console.log(`Seeded demo organization "${demo.organizationName}" (${demo.stops} stops, ${demo.vehicles} vehicles).`);
     console.log(`Admin token (shown once): ${demo.token}`);
+    demoBanner = await prepareDemoDay(app, demo.token);
   }
 
   const close = async (): Promise<void> => {
@@ -33,6 +36,7 @@ async function main(): Promise<void> {
 
   const address = await app.listen({ port: config.port, host: config.host });
   console.log(`Milkrun listening on ${address} (API ${address}/api/v1, docs ${address}/docs, database ${config.dbFile})`);
+  if (demoBanner) console.log(demoBanner(address));
 }
 
 main().catch((err: unknown) => {

@@ -67,3 +67,19 @@ export function dashboardBanner(address: string, token: string, day: DayOptimiza
     : 'No demo stops to plan';
   return [plan, `Dashboard: ${address}/dashboard${query}`, `Token (paste it on the page): ${token}`].join('\n');
 }
+
+/**
+ * What `npm start` calls after seeding a new database: plans the demo day and returns the banner to print once the
+ * server listens. Never throws: a failed plan must not stop the server, so it is reported in the banner instead.
+ */
+export async function prepareDemoDay(app: FastifyInstance, token: string): Promise<(address: string) => string> {
+  try {
+    const day = await optimizeDemoDay(app, token);
+    return (address) => dashboardBanner(address, token, day);
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    return (address) =>
+      [`Could not plan the demo day (${reason}); use Auto-optimize on the page.`, `Dashboard: ${address}/dashboard`,
+        `Token (paste it on the page): ${token}`].join('\n');
+  }
+}
