@@ -249,7 +249,8 @@ export interface RouteStopRow {
   plannedArrival: string | null;
   departure: string | null;
   distanceM: number;
-  /** When the stop reached `arrived` / its final status, from stop_history. */
+  /** When the stop reached `arrived` / its final status: the driver's device time when it came over the
+   * socket (what the live ETA used), else the server time in stop_history. */
   arrivedAt: string | null;
   finishedAt: string | null;
 }
@@ -277,9 +278,15 @@ export function activeRouteOf(db: Db, organizationId: string, driverId: string):
     db,
     `SELECT s.id, s.lat, s.lng, s.status, s.service_duration_s, s.time_windows_json, rs.planned_arrival,
        rs.departure, rs.distance_m,
-       (SELECT MAX(created_at) FROM stop_history h WHERE h.stop_id = s.id AND h.to_status = 'arrived') AS arrived_at,
-       (SELECT MAX(created_at) FROM stop_history h WHERE h.stop_id = s.id
-          AND h.to_status IN ('completed', 'failed', 'cancelled')) AS finished_at
+       COALESCE(
+         (SELECT MAX(e.ts) FROM driver_stop_events e WHERE e.stop_id = s.id AND e.event = 'arrived'
+            AND e.error_code IS NULL),
+         (SELECT MAX(created_at) FROM stop_history h WHERE h.stop_id = s.id AND h.to_status = 'arrived')) AS arrived_at,
+       COALESCE(
+         (SELECT MAX(e.ts) FROM driver_stop_events e WHERE e.stop_id = s.id AND e.event IN ('completed', 'failed')
+            AND e.error_code IS NULL),
+         (SELECT MAX(created_at) FROM stop_history h WHERE h.stop_id = s.id
+            AND h.to_status IN ('completed', 'failed', 'cancelled'))) AS finished_at
      FROM route_stops rs JOIN stops s ON s.id = rs.stop_id WHERE rs.route_id = ? ORDER BY rs.position`,
   ).all(route.id) as {
     id: string;

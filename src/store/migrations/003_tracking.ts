@@ -41,6 +41,7 @@ CREATE TABLE driver_stop_events (
   received_at TEXT NOT NULL,
   PRIMARY KEY (driver_id, seq)
 ) WITHOUT ROWID;
+CREATE INDEX driver_stop_events_stop ON driver_stop_events(stop_id);
 
 CREATE TABLE driver_tokens (
   id TEXT PRIMARY KEY,

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { api, Client, driverToken, eventsOf, eventually, ping, seedRoute, startServer, tempDir } from './helpers.js';
+
+const MIN = 60_000;
+
+describe('offline detection', () => {
+  it('marks a silent driver offline, back online on the next ping, offline again when the route is done', async () => {
+    const temp = tempDir();
+    const server = await startServer(temp.file, { flushDelayMs: 5, offlineAfterMs: 150, liveIntervalMs: 20 });
+    try {
+      const f = seedRoute(server.db, Date.now());
+      const c = await Client.connect(`${server.ws}/ws/driver`, { authorization: `Bearer ${await driverToken(server, f)}` });
+      c.send(ping(1, 52, Date.now()));
+      await c.waitFor((m) => m.seq === 1);
+      expect((await api(server, f.apiToken, 'GET', `/api/v1/drivers/${f.driverId}/live`)).data.online).toBe(true);
+      await eventually(async () => !(await api(server, f.apiToken, 'GET', `/api/v1/drivers/${f.driverId}/live`)).data.online);
+      expect(eventsOf(server.db, 'driver.offline', f.driverId).map((e) => e.data.reason)).toEqual(['no_pings']);
+
+      c.send(ping(2, 52.01, Date.now()));
+      await c.waitFor((m) => m.seq === 2);
+      expect(eventsOf(server.db, 'driver.online', f.driverId)).toHaveLength(2);
+      // Finishing every stop closes the route: the driver goes offline with that reason.
+      let seq = 3;
+      for (const stopId of f.stopIds) {
+        c.send({ type: 'stop_event', seq: seq++, stop_id: stopId, event: 'arrived' });
+        c.send({ type: 'stop_event', seq: seq++, stop_id: stopId, event: 'completed' });
+      }
+      await c.waitFor((m) => m.seq === seq - 1);
+      expect(c.frames.filter((m) => m.type === 'error')).toEqual([]);
+      expect(eventsOf(server.db, 'driver.offline', f.driverId).map((e) => e.data.reason)).toEqual([
+        'no_pings',
+        'route_finished',
+      ]);
+      const route = server.db.prepare('SELECT status FROM routes WHERE id = ?').get(f.routeId) as { status: string };
+      expect(route.status).toBe('completed');
+      c.close();
+    } finally {
+      await server.close();
+      temp.remove();
+    }
+  });
+});
+
+describe('restart', () => {
+  it('rebuilds the live state (position, online, learned pace, progress) from the database', async () => {
+    const temp = tempDir();
+    let server = await startServer(temp.file);
+    const f = seedRoute(server.db, Date.now());
+    try {
+      const c = await Client.connect(`${server.ws}/ws/driver`, { authorization: `Bearer ${await driverToken(server, f)}` });
+      const t0 = Date.now();
+      c.send(ping(1, 52, t0));
+      c.send(ping(2, 52.05, t0 + 20 * MIN, { speed_mps: 9.5, heading: 12, battery_pct: 64 }));
+      c.send({ type: 'stop_event', seq: 3, stop_id: f.stopIds[0], event: 'arrived', ts: new Date(t0 + 20 * MIN).toISOString() });
+      await c.waitFor((m) => m.seq === 3);
+      const before = (await api(server, f.apiToken, 'GET', `/api/v1/drivers/${f.driverId}/live`)).data;
+      expect(before.pace).toBeGreaterThan(1.2);
+      c.close();
+      await server.close();
+
+      server = await startServer(temp.file);
+      const after = (await api(server, f.apiToken, 'GET', `/api/v1/drivers/${f.driverId}/live`)).data;
+      const stable = (v: any) => ({ ...v, eta_minutes: null, remaining: v.remaining.map((r: any) => r.stop_id) });
+      expect(stable(after)).toEqual(stable(before));
+      expect(after).toMatchObject({ lat: 52.05, speed_mps: 9.5, heading: 12, battery_pct: 64, online: true });
+      expect(after.current_stop_id).toBe(f.stopIds[0]);
+      // The stop the driver stands at keeps its arrival time across the restart.
+      expect(after.remaining[0].eta).toBe(before.remaining[0].eta);
+    } finally {
+      await server.close();
+      temp.remove();
+    }
+  });
+});
