@@ -164,3 +164,41 @@ describe('pointInFlatPolygon agrees with turf booleanPointInPolygon', () => {
     }
   });
 });
+
+describe('ServiceAreaIndex agrees with a plain loop of turf tests', () => {
+  it('on many overlapping random areas, after updates and removals', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            cx: fc.double({ min: -5, max: 5, noNaN: true }),
+            cy: fc.double({ min: -5, max: 5, noNaN: true }),
+            radii: fc.array(fc.double({ min: 0.3, max: 3, noNaN: true }), { minLength: 3, maxLength: 12 }),
+            hole: fc.boolean(),
+          }),
+          { minLength: 1, maxLength: 25 },
+        ),
+        fc.array(fc.tuple(fc.double({ min: -9, max: 9, noNaN: true }), fc.double({ min: -9, max: 9, noNaN: true })), {
+          minLength: 1, maxLength: 40,
+        }),
+        (specs, points) => {
+          const index = new ServiceAreaIndex();
+          const shapes = specs.map((s, i) => ({ id: `area_${i}`, coordinates: [starPolygon(s.cx, s.cy, s.radii, s.hole)] }));
+          index.load(ORG, shapes.slice(0, Math.ceil(shapes.length / 2)));
+          for (const shape of shapes.slice(Math.ceil(shapes.length / 2))) index.set(ORG, shape);
+          // Remove every third area again.
+          const live = shapes.filter((_, i) => i % 3 !== 2);
+          shapes.forEach((s, i) => i % 3 === 2 && index.remove(ORG, s.id));
+          for (const [x, y] of points) {
+            const expected = live
+              .filter((s) => booleanPointInPolygon([x, y], { type: 'MultiPolygon', coordinates: s.coordinates }))
+              .map((s) => s.id)
+              .sort();
+            expect(index.lookup(ORG, y, x).sort()).toEqual(expected);
+          }
+        },
+      ),
+      { numRuns: 60, seed: 7 },
+    );
+  });
+});
