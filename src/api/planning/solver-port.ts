@@ -1,4 +1,6 @@
 import type { BalanceOption, Minimize, Problem, Solution } from '../../solver/model.js';
+import { solve } from '../../solver/solve.js';
+import { solveInWorker } from '../../workers/solve-pool.js';
 
 /** What the API asks of a solve: a time budget, and the planner's preferences. */
 export interface PlanSolveOptions {
@@ -17,37 +19,39 @@ export interface SolverPort {
   solve(problem: Problem, options: PlanSolveOptions): Promise<Solution>;
 }
 
-interface SolvePoolModule {
-  solveInWorker(
-    problem: Problem,
-    options: {
-      timeLimitS: number;
-      seed?: number;
-      minimize?: Minimize;
-      objective?: 'distance' | 'duration' | 'cost';
-      balance?: BalanceOption;
-      signal?: AbortSignal;
-      onProgress?: (p: { fraction: number }) => void;
-    },
-  ): Promise<Solution>;
-}
-
-/** The worker pool (src/workers/solve-pool.ts), loaded on first use so the API starts without spawning workers. */
+/** The shared worker-thread pool (src/workers/solve-pool.ts). */
 export function workerPoolSolver(): SolverPort {
-  let pool: Promise<SolvePoolModule> | undefined;
   return {
-    async solve(problem, options) {
-      const specifier = '../../workers/solve-pool.js';
-      pool ??= import(specifier) as Promise<SolvePoolModule>;
-      const mod = await pool;
-      return mod.solveInWorker(problem, {
+    solve(problem, options) {
+      return solveInWorker(problem, {
         timeLimitS: options.timeLimitS,
         seed: options.seed ?? 1,
-        minimize: options.minimize,
-        objective: options.objective,
-        balance: options.balance,
-        signal: options.signal,
-        onProgress: options.onProgress ? (p) => options.onProgress!(p.fraction) : undefined,
+        ...(options.minimize && { minimize: options.minimize }),
+        ...(options.objective && { objective: options.objective }),
+        ...(options.balance && { balance: options.balance }),
+        ...(options.signal && { signal: options.signal }),
+        ...(options.onProgress && { onProgress: (p) => options.onProgress!(p.fraction) }),
+      });
+    },
+  };
+}
+
+/**
+ * Solves on the calling thread (blocks the event loop for the whole budget). For tests and tools that run one
+ * solve at a time; the server uses the worker pool.
+ */
+export function inProcessSolver(): SolverPort {
+  return {
+    async solve(problem, options) {
+      return solve(problem, {
+        timeLimitS: options.timeLimitS,
+        clock: () => performance.now(),
+        seed: options.seed ?? 1,
+        ...(options.minimize && { minimize: options.minimize }),
+        ...(options.objective && { objective: options.objective }),
+        ...(options.balance && { balance: options.balance }),
+        ...(options.signal && { shouldStop: () => options.signal!.aborted }),
+        ...(options.onProgress && { onProgress: (p) => options.onProgress!(p.fraction) }),
       });
     },
   };

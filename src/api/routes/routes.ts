@@ -1,3 +1,212 @@
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ApiError } from '../errors.js';
+import { errorResponses, IdParams, listOf } from '../schemas/common.js';
+import {
+  DriverBody,
+  Route,
+  RouteCreate,
+  RouteListQuery,
+  RouteSummary,
+  RouteWithViolations,
+  StopIdsBody,
+  VehicleBody,
+} from '../schemas/routes.js';
+import { planningStopOf, rescheduleRoute, routeVehicle } from '../planning/planner.js';
+import { scheduleRoute } from '../planning/schedule-route.js';
+import {
+  appendRouteStops,
+  createRoute,
+  deleteRoute,
+  getRoute,
+  getRouteSummary,
+  listRoutes,
+  removeRouteStops,
+  routeTimeline,
+  setRouteDriver,
+  setRouteVehicle,
+} from '../../store/routes.js';
+import { getStop } from '../../store/stops.js';
+import { getVehicle } from '../../store/vehicles.js';
+import { actorOf } from './stops.js';
 
-export default async function routesRoutes(_app: FastifyInstance): Promise<void> {}
+const tags = ['routes'];
+const StopsParams = z.object({ id: z.string().min(1).max(64), stopIds: z.string().min(1).max(20_000) });
+const Timeline = z.object({
+  data: z.array(z.object({ at: z.string(), type: z.string(), resource_type: z.string(), resource_id: z.string(), data: z.unknown() })),
+});
+const Geometry = z.object({
+  type: z.literal('Feature'),
+  geometry: z.object({ type: z.literal('LineString'), coordinates: z.array(z.tuple([z.number(), z.number()])) }),
+  properties: z.object({ route_id: z.string(), stop_ids: z.array(z.string()) }),
+});
+
+function notFound(id: string): ApiError {
+  return new ApiError('not_found', `Route ${id} not found`);
+}
+
+/** Pending stops of this organization, timed in the given order for a route driven by `vehicleId`. */
+function planFor(app: FastifyInstance, orgId: string, stopIds: readonly string[], vehicleId: string | null, field: string) {
+  const missing = stopIds.filter((id) => !getStop(app.db, orgId, id));
+  if (missing.length > 0) {
+    throw new ApiError('validation_error', 'Unknown stops', missing.map((value) => ({ field, message: 'no such stop', value })));
+  }
+  if (new Set(stopIds).size !== stopIds.length) {
+    throw new ApiError('validation_error', 'A stop is listed twice', [{ field, message: 'duplicate stop ids', value: stopIds }]);
+  }
+  return scheduleRoute(
+    stopIds.map((id) => planningStopOf(getStop(app.db, orgId, id)!)),
+    routeVehicle(app, orgId, vehicleId),
+  );
+}
+
+export default async function routeRoutes(root: FastifyInstance): Promise<void> {
+  const app = root.withTypeProvider<ZodTypeProvider>();
+
+  app.get('/routes', { schema: { tags, querystring: RouteListQuery, response: { 200: listOf(RouteSummary), ...errorResponses } } }, async (req) =>
+    listRoutes(app.db, req.auth.organizationId, req.query),
+  );
+
+  app.post(
+    '/routes',
+    { schema: { tags, description: 'A route with pending stops in the given order (not optimized).', body: RouteCreate, response: { 201: Route, ...errorResponses } } },
+    async (req, reply) => {
+      const orgId = req.auth.organizationId;
+      const b = req.body;
+      if (b.vehicle_id && !getVehicle(app.db, orgId, b.vehicle_id)) {
+        throw new ApiError('validation_error', `Unknown vehicle ${b.vehicle_id}`, [{ field: 'vehicle_id', message: 'no such vehicle', value: b.vehicle_id }]);
+      }
+      const schedule = planFor(app, orgId, b.stop_ids, b.vehicle_id ?? null, 'stop_ids');
+      const route = createRoute(
+        app.db,
+        orgId,
+        {
+          name: b.name,
+          date: b.date,
+          vehicle_id: b.vehicle_id,
+          driver_id: b.driver_id,
+          external_id: b.external_id,
+          optimized: false,
+          distance_m: schedule.distance_m,
+          duration_s: schedule.duration_s,
+          stops: schedule.stops,
+        },
+        actorOf(req.auth),
+      );
+      return reply.status(201).send(route);
+    },
+  );
+
+  app.get('/routes/:id', { schema: { tags, params: IdParams, response: { 200: Route, ...errorResponses } } }, async (req) => {
+    const route = getRoute(app.db, req.auth.organizationId, req.params.id);
+    if (!route) throw notFound(req.params.id);
+    return route;
+  });
+
+  app.delete(
+    '/routes/:id',
+    { schema: { tags, params: IdParams, response: { 200: z.object({ id: z.string(), deleted: z.literal(true) }), ...errorResponses } } },
+    async (req) => {
+      if (!deleteRoute(app.db, req.auth.organizationId, req.params.id, actorOf(req.auth))) throw notFound(req.params.id);
+      return { id: req.params.id, deleted: true as const };
+    },
+  );
+
+  app.put(
+    '/routes/:id/stops',
+    { schema: { tags, description: 'Append pending stops; the route is marked not optimized.', params: IdParams, body: StopIdsBody, response: { 200: Route, ...errorResponses } } },
+    async (req) => {
+      const orgId = req.auth.organizationId;
+      const route = getRouteSummary(app.db, orgId, req.params.id);
+      if (!route) throw notFound(req.params.id);
+      const current = getRoute(app.db, orgId, route.id)!.stops.map((s) => s.stop_id);
+      const added = planFor(app, orgId, req.body.stop_ids, route.vehicle_id, 'stop_ids');
+      appendRouteStops(app.db, orgId, route.id, added.stops, actorOf(req.auth));
+      return rescheduleRoute(app, orgId, route.id, [...current, ...req.body.stop_ids], 'route.updated').route;
+    },
+  );
+
+  app.delete(
+    '/routes/:id/stops/:stopIds',
+    { schema: { tags, description: 'Take stops (comma list) off the route; they become pending.', params: StopsParams, response: { 200: Route, ...errorResponses } } },
+    async (req) => {
+      const orgId = req.auth.organizationId;
+      if (!getRouteSummary(app.db, orgId, req.params.id)) throw notFound(req.params.id);
+      const ids = req.params.stopIds.split(',').filter((s) => s !== '');
+      removeRouteStops(app.db, orgId, req.params.id, ids, actorOf(req.auth));
+      const remaining = getRoute(app.db, orgId, req.params.id)!.stops.map((s) => s.stop_id);
+      return rescheduleRoute(app, orgId, req.params.id, remaining, 'route.updated').route;
+    },
+  );
+
+  app.put(
+    '/routes/:id/order',
+    {
+      schema: {
+        tags,
+        description: 'Reorder: the body lists every stop of the route in the new order. Planned times are recomputed; late arrivals are listed in `violations`.',
+        params: IdParams,
+        body: StopIdsBody,
+        response: { 200: RouteWithViolations, ...errorResponses },
+      },
+    },
+    async (req) => {
+      const orgId = req.auth.organizationId;
+      const route = getRoute(app.db, orgId, req.params.id);
+      if (!route) throw notFound(req.params.id);
+      const current = new Set(route.stops.map((s) => s.stop_id));
+      const wanted = req.body.stop_ids;
+      if (wanted.length !== current.size || new Set(wanted).size !== wanted.length || !wanted.every((id) => current.has(id))) {
+        throw new ApiError('validation_error', 'stop_ids must list every stop of the route exactly once', [
+          { field: 'stop_ids', message: `expected a permutation of the route's ${current.size} stops`, value: wanted },
+        ]);
+      }
+      const { route: updated, schedule } = rescheduleRoute(app, orgId, route.id, wanted, 'route.reordered');
+      return { ...updated, violations: schedule.violations };
+    },
+  );
+
+  app.put('/routes/:id/driver', { schema: { tags, params: IdParams, body: DriverBody, response: { 200: Route, ...errorResponses } } }, async (req) => {
+    const orgId = req.auth.organizationId;
+    if (!getRouteSummary(app.db, orgId, req.params.id)) throw notFound(req.params.id);
+    return setRouteDriver(app.db, orgId, req.params.id, req.body.driver_id);
+  });
+
+  app.put('/routes/:id/vehicle', { schema: { tags, params: IdParams, body: VehicleBody, response: { 200: Route, ...errorResponses } } }, async (req) => {
+    const orgId = req.auth.organizationId;
+    const route = getRoute(app.db, orgId, req.params.id);
+    if (!route) throw notFound(req.params.id);
+    if (!getVehicle(app.db, orgId, req.body.vehicle_id)) {
+      throw new ApiError('validation_error', `Unknown vehicle ${req.body.vehicle_id}`, [{ field: 'vehicle_id', message: 'no such vehicle', value: req.body.vehicle_id }]);
+    }
+    setRouteVehicle(app.db, orgId, route.id, req.body.vehicle_id);
+    return rescheduleRoute(app, orgId, route.id, route.stops.map((s) => s.stop_id), 'route.updated').route;
+  });
+
+  app.get('/routes/:id/timeline', { schema: { tags, params: IdParams, response: { 200: Timeline, ...errorResponses } } }, async (req) => {
+    const orgId = req.auth.organizationId;
+    if (!getRouteSummary(app.db, orgId, req.params.id)) throw notFound(req.params.id);
+    return { data: routeTimeline(app.db, orgId, req.params.id) };
+  });
+
+  app.get(
+    '/routes/:id/geometry',
+    { schema: { tags, description: 'GeoJSON LineString of the planned route: start, stops in order, end.', params: IdParams, response: { 200: Geometry, ...errorResponses } } },
+    async (req) => {
+      const orgId = req.auth.organizationId;
+      const route = getRoute(app.db, orgId, req.params.id);
+      if (!route) throw notFound(req.params.id);
+      const vehicle = routeVehicle(app, orgId, route.vehicle_id);
+      const coords: [number, number][] = [];
+      if (vehicle.start) coords.push([vehicle.start.lng, vehicle.start.lat]);
+      for (const s of route.stops) coords.push([s.lng, s.lat]);
+      if (vehicle.end) coords.push([vehicle.end.lng, vehicle.end.lat]);
+      return {
+        type: 'Feature' as const,
+        geometry: { type: 'LineString' as const, coordinates: coords },
+        properties: { route_id: route.id, stop_ids: route.stops.map((s) => s.stop_id) },
+      };
+    },
+  );
+}
