@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Db } from '../store/db.js';
 import type { WebhookConfig } from './config.js';
 import { postWebhook, type AttemptOutcome, type WebhookPost } from './deliver.js';
@@ -58,6 +59,7 @@ export function createWebhookDispatcher(deps: DispatcherDeps): WebhookDispatcher
   /** Endpoint id → its one attempt in flight. */
   const inFlight = new Map<string, Promise<void>>();
   let timer: NodeJS.Timeout | null = null;
+  let immediate: NodeJS.Immediate | null = null;
   let running = false;
   let unsubscribe: (() => void) | null = null;
   let shutdown = new AbortController();
@@ -99,11 +101,13 @@ export function createWebhookDispatcher(deps: DispatcherDeps): WebhookDispatcher
     const heads = dueHeads(db, nowIso, free + inFlight.size).filter((head) => !inFlight.has(head.endpoint_id));
     for (const head of heads.slice(0, free)) {
       const endpointId = head.endpoint_id;
-      const work = attempt(head).finally(() => {
-        inFlight.delete(endpointId);
-        // A finished head may have a successor ready right away.
-        if (running) nudge();
-      });
+      const work = attempt(head)
+        .catch((err: unknown) => deps.log?.error({ err, deliveryId: head.delivery_id }, 'webhook attempt crashed'))
+        .finally(() => {
+          inFlight.delete(endpointId);
+          // A finished head may have a successor ready right away.
+          if (running) nudge();
+        });
       inFlight.set(endpointId, work);
       started.push(work);
     }
@@ -112,6 +116,16 @@ export function createWebhookDispatcher(deps: DispatcherDeps): WebhookDispatcher
 
   function schedule(delayMs: number): void {
     if (!running) return;
+    if (delayMs === 0) {
+      // setTimeout(0) waits at least 1 ms; a queue draining one head at a time would spend most of it idle.
+      if (immediate !== null) return;
+      immediate = setImmediate(() => {
+        immediate = null;
+        if (timer !== null) clearTimeout(timer);
+        loop();
+      });
+      return;
+    }
     if (timer !== null) clearTimeout(timer);
     timer = setTimeout(loop, delayMs);
     // The poll alone must not keep a process alive that is otherwise done.
@@ -137,6 +151,8 @@ export function createWebhookDispatcher(deps: DispatcherDeps): WebhookDispatcher
       if (running) return;
       running = true;
       shutdown = new AbortController();
+      // Every request in flight listens on this one signal.
+      setMaxListeners(config.concurrency + 10, shutdown.signal);
       unsubscribe = onWebhookWork(nudge);
       schedule(0);
     },
@@ -146,6 +162,8 @@ export function createWebhookDispatcher(deps: DispatcherDeps): WebhookDispatcher
       unsubscribe = null;
       if (timer !== null) clearTimeout(timer);
       timer = null;
+      if (immediate !== null) clearImmediate(immediate);
+      immediate = null;
       shutdown.abort();
       await Promise.allSettled([...inFlight.values()]);
     },
