@@ -76,18 +76,18 @@ export interface ZoneCheckStop {
 
 /**
  * Throws 409 `wrong_zone` when any of the stops lies outside the areas the crew may serve; details list each
- * offending stop with its index in `stops`.
+ * offending stop with its index in `stops` (undefined entries, unknown stops, are skipped).
  */
 export function assertCrewMayServe(
   db: Db,
   orgId: string,
   crew: { vehicleId?: string | null; driverId?: string | null },
-  stops: readonly ZoneCheckStop[],
+  stops: readonly (ZoneCheckStop | undefined)[],
 ): void {
   const allowed = crewAllowedAreas(db, orgId, crew);
   if (allowed === null) return;
   const wrong = stops
-    .map((stop, index) => ({ index, stop_id: stop.id, service_area_id: stop.service_area_id }))
+    .flatMap((stop, index) => (stop ? [{ index, stop_id: stop.id, service_area_id: stop.service_area_id }] : []))
     .filter((s) => s.service_area_id === null || !allowed.has(s.service_area_id));
   if (wrong.length === 0) return;
   const first = wrong[0]!;
@@ -120,4 +120,50 @@ export function crewAreaSkills(db: Db, orgId: string, crew: { vehicleId?: string
   if (allowed !== null) return [...allowed].sort().map(areaSkill);
   const all = stmt(db, 'SELECT id FROM service_areas WHERE organization_id = ? ORDER BY id').all(orgId) as { id: string }[];
   return [...all.map((r) => areaSkill(r.id)), areaSkill(null)];
+}
+
+/**
+ * Stops and vehicles of a plan with their area skills added, so the solver pairs each stop only with vehicles
+ * allowed in its area. A stored stop uses its filed area; a stop not in the store (inline in a plan request) is
+ * looked up by its coordinates. A vehicle not in the store is unlimited; `driverOfVehicle` adds the limits of
+ * the driver who will drive it. Unchanged when the organization has no areas.
+ */
+export function withAreaSkills<
+  S extends { id: string; lat: number; lng: number; skills: string[] },
+  V extends { id: string; skills: string[] },
+>(
+  db: Db,
+  orgId: string,
+  stops: readonly S[],
+  vehicles: readonly V[],
+  driverOfVehicle: ReadonlyMap<string, string> = new Map(),
+): { stops: S[]; vehicles: V[] } {
+  const areas = serviceAreasFor(db);
+  if (!areas.hasAreas(orgId)) return { stops: [...stops], vehicles: [...vehicles] };
+  const filed = stmt(db, 'SELECT service_area_id FROM stops WHERE organization_id = ? AND id = ?');
+  const vehicleExists = stmt(db, 'SELECT 1 FROM vehicles WHERE organization_id = ? AND id = ?');
+  const zonedStops = stops.map((s) => {
+    const row = filed.get(orgId, s.id) as { service_area_id: string | null } | undefined;
+    const areaId = row ? row.service_area_id : (areas.lookupIds(orgId, s.lat, s.lng)[0] ?? null);
+    return { ...s, skills: [...s.skills, areaSkill(areaId)] };
+  });
+  const zonedVehicles = vehicles.map((v) => {
+    const stored = vehicleExists.get(orgId, v.id) !== undefined;
+    const crew = { vehicleId: stored ? v.id : null, driverId: driverOfVehicle.get(v.id) ?? null };
+    return { ...v, skills: [...v.skills, ...crewAreaSkills(db, orgId, crew)] };
+  });
+  return { stops: zonedStops, vehicles: zonedVehicles };
+}
+
+/** `assertCrewMayServe` for stops given by id (unknown ids are skipped: the caller reports them). */
+export function assertCrewMayServeStops(
+  db: Db,
+  orgId: string,
+  crew: { vehicleId?: string | null; driverId?: string | null },
+  stopIds: readonly string[],
+): void {
+  if (!serviceAreasFor(db).hasAreas(orgId)) return;
+  const filed = stmt(db, 'SELECT id, service_area_id FROM stops WHERE organization_id = ? AND id = ?');
+  const stops = stopIds.map((id) => filed.get(orgId, id) as ZoneCheckStop | undefined);
+  assertCrewMayServe(db, orgId, crew, stops);
 }
