@@ -18,7 +18,8 @@ import { addAuth } from './plugins/auth.js';
 import { addIdempotency } from './plugins/idempotency.js';
 import { createJobRunner } from './planning/jobs.js';
 import { workerPoolSolver, type SolverPort } from './planning/solver-port.js';
-import { acceptEverywhere, type ServiceAreaLocator } from './service-areas.js';
+import type { ServiceAreaLocator } from './service-areas.js';
+import { serviceAreasFor } from '../store/service-areas.js';
 import './types.js';
 import meRoutes from './routes/me.js';
 import tokenRoutes from './routes/tokens.js';
@@ -29,13 +30,14 @@ import stopRoutes from './routes/stops.js';
 import routeRoutes from './routes/routes.js';
 import planningRoutes from './routes/planning.js';
 import jobRoutes from './routes/jobs.js';
+import serviceAreaRoutes from './routes/service-areas.js';
 import trackingRoutes from './routes/tracking.js';
 import dashboardRoutes, { dashboardOptionsFromEnv } from './routes/dashboard.js';
 
 export interface AppDeps {
   db: Db;
   config: Config;
-  /** Default: accept every point (no service areas). */
+  /** Default: the organization's service areas from the database (`serviceAreasFor(db)`). */
   serviceAreas?: ServiceAreaLocator;
   /** Default: the worker-thread pool. Tests may pass a stub. */
   solver?: SolverPort;
@@ -75,7 +77,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   app.decorate('db', db);
   app.decorate('config', config);
-  app.decorate('serviceAreas', deps.serviceAreas ?? acceptEverywhere);
+  app.decorate('serviceAreas', deps.serviceAreas ?? serviceAreasFor(db));
   app.decorate('solver', deps.solver ?? workerPoolSolver());
   app.decorate(
     'geocoder',
@@ -127,6 +129,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(routeRoutes);
       await api.register(planningRoutes);
       await api.register(jobRoutes);
+      await api.register(serviceAreaRoutes);
       await api.register(trackingRoutes);
     },
     { prefix: '/api/v1' },

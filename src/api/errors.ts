@@ -8,6 +8,7 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 export const ERROR_STATUS = {
   validation_error: 400,
   bad_request: 400,
+  invalid_geometry: 400,
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
@@ -21,7 +22,7 @@ export const ERROR_STATUS = {
   unsupported_media_type: 415,
   unsolvable: 422,
   geocoding_failed: 422,
-  outside_service_area: 422,
+  outside_service_area: 409,
   rate_limited: 429,
   internal: 500,
   unavailable: 503,

@@ -9,6 +9,7 @@ import { allDrivers, getDriver } from '../../store/drivers.js';
 import { createRoute, getRoute, replanRoute, vehiclesBusyOn } from '../../store/routes.js';
 import { getStop, stopsOfDay } from '../../store/stops.js';
 import { allVehicles, getVehicle } from '../../store/vehicles.js';
+import { withAreaSkills } from '../../store/service-area-limits.js';
 import { toUtcIso } from '../../store/time.js';
 import { fromSolution, type PlanAnswer } from './from-solution.js';
 import { scheduleRoute, type ScheduledRoute } from './schedule-route.js';
@@ -97,7 +98,8 @@ export function resolvePlanInput(
     if (ids.has(s!.id)) throw new ApiError('validation_error', `Stop ${s!.id} is listed twice`, [{ field: 'stops', message: 'duplicate', value: s!.id }]);
     ids.add(s!.id);
   }
-  return { stops: stops as PlanningStop[], vehicles: vehicles as PlanningVehicle[] };
+  // Service areas become skills: a stop goes only to vehicles allowed in its area.
+  return withAreaSkills(app.db, orgId, stops as PlanningStop[], vehicles as PlanningVehicle[]);
 }
 
 /** Solves in a worker; 422 `unsolvable` when there is no vehicle or no stop can be served at all. */
@@ -178,7 +180,8 @@ export async function autoOptimize(
     if (d.status === 'active' && d.vehicle_id && !driverOf.has(d.vehicle_id)) driverOf.set(d.vehicle_id, d.id);
   }
 
-  const answer = await solvePlan(app, stops, vehicles, body.options, onProgress);
+  const zoned = withAreaSkills(app.db, orgId, stops, vehicles, driverOf);
+  const answer = await solvePlan(app, zoned.stops, zoned.vehicles, body.options, onProgress);
   const routes = app.db.transaction(() =>
     answer.routes.map((r) =>
       createRoute(

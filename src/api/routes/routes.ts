@@ -29,6 +29,7 @@ import {
 } from '../../store/routes.js';
 import { getStop } from '../../store/stops.js';
 import { getVehicle } from '../../store/vehicles.js';
+import { assertCrewMayServeStops } from '../../store/service-area-limits.js';
 import { actorOf } from './stops.js';
 
 const tags = ['routes'];
@@ -78,6 +79,7 @@ export default async function routeRoutes(root: FastifyInstance): Promise<void> 
         throw new ApiError('validation_error', `Unknown vehicle ${b.vehicle_id}`, [{ field: 'vehicle_id', message: 'no such vehicle', value: b.vehicle_id }]);
       }
       const schedule = planFor(app, orgId, b.stop_ids, b.vehicle_id ?? null, 'stop_ids');
+      assertCrewMayServeStops(app.db, orgId, { vehicleId: b.vehicle_id, driverId: b.driver_id }, b.stop_ids);
       const route = createRoute(
         app.db,
         orgId,
@@ -122,6 +124,7 @@ export default async function routeRoutes(root: FastifyInstance): Promise<void> 
       if (!route) throw notFound(req.params.id);
       const current = getRoute(app.db, orgId, route.id)!.stops.map((s) => s.stop_id);
       const added = planFor(app, orgId, req.body.stop_ids, route.vehicle_id, 'stop_ids');
+      assertCrewMayServeStops(app.db, orgId, { vehicleId: route.vehicle_id, driverId: route.driver_id }, req.body.stop_ids);
       appendRouteStops(app.db, orgId, route.id, added.stops, actorOf(req.auth));
       return rescheduleRoute(app, orgId, route.id, [...current, ...req.body.stop_ids], 'route.updated').route;
     },
@@ -170,6 +173,8 @@ export default async function routeRoutes(root: FastifyInstance): Promise<void> 
   app.put('/routes/:id/driver', { schema: { tags, params: IdParams, body: DriverBody, response: { 200: Route, ...errorResponses } } }, async (req) => {
     const orgId = req.auth.organizationId;
     if (!getRouteSummary(app.db, orgId, req.params.id)) throw notFound(req.params.id);
+    const crewRoute = getRoute(app.db, orgId, req.params.id)!;
+    assertCrewMayServeStops(app.db, orgId, { vehicleId: crewRoute.vehicle_id, driverId: req.body.driver_id }, crewRoute.stops.map((s) => s.stop_id));
     return setRouteDriver(app.db, orgId, req.params.id, req.body.driver_id);
   });
 
@@ -180,6 +185,7 @@ export default async function routeRoutes(root: FastifyInstance): Promise<void> 
     if (!getVehicle(app.db, orgId, req.body.vehicle_id)) {
       throw new ApiError('validation_error', `Unknown vehicle ${req.body.vehicle_id}`, [{ field: 'vehicle_id', message: 'no such vehicle', value: req.body.vehicle_id }]);
     }
+    assertCrewMayServeStops(app.db, orgId, { vehicleId: req.body.vehicle_id, driverId: route.driver_id }, route.stops.map((s) => s.stop_id));
     setRouteVehicle(app.db, orgId, route.id, req.body.vehicle_id);
     return rescheduleRoute(app, orgId, route.id, route.stops.map((s) => s.stop_id), 'route.updated').route;
   });
