@@ -19,6 +19,8 @@ export interface WebhookConfig {
   disableAfterMs: number;
   /** After a rotation the old secret keeps signing (as a second v1) for this long. */
   secretGraceMs: number;
+  /** Finished deliveries (and their attempt log) are deleted this long after they finished; 0 keeps them. */
+  retentionMs: number;
 }
 
 const HOUR_MS = 3_600_000;
@@ -33,6 +35,7 @@ export const DEFAULT_WEBHOOK_CONFIG: WebhookConfig = {
   disableAfterFailures: 5,
   disableAfterMs: 72 * HOUR_MS,
   secretGraceMs: 24 * HOUR_MS,
+  retentionMs: 30 * 24 * HOUR_MS,
 };
 
 const positiveInt = z.coerce.number().int().positive();
@@ -50,6 +53,7 @@ const envSchema = z.object({
   MILKRUN_WEBHOOKS_DISABLE_AFTER_FAILURES: positiveInt.optional(),
   MILKRUN_WEBHOOKS_DISABLE_AFTER_HOURS: z.coerce.number().positive().optional(),
   MILKRUN_WEBHOOKS_SECRET_GRACE_HOURS: z.coerce.number().nonnegative().optional(),
+  MILKRUN_WEBHOOKS_RETENTION_DAYS: z.coerce.number().nonnegative().optional(),
 });
 
 /** Empty strings count as unset, like an unset variable. */
@@ -82,5 +86,6 @@ export function loadWebhookConfig(env: NodeJS.ProcessEnv = process.env): Webhook
     disableAfterFailures: e.MILKRUN_WEBHOOKS_DISABLE_AFTER_FAILURES ?? d.disableAfterFailures,
     disableAfterMs: e.MILKRUN_WEBHOOKS_DISABLE_AFTER_HOURS !== undefined ? e.MILKRUN_WEBHOOKS_DISABLE_AFTER_HOURS * HOUR_MS : d.disableAfterMs,
     secretGraceMs: e.MILKRUN_WEBHOOKS_SECRET_GRACE_HOURS !== undefined ? e.MILKRUN_WEBHOOKS_SECRET_GRACE_HOURS * HOUR_MS : d.secretGraceMs,
+    retentionMs: e.MILKRUN_WEBHOOKS_RETENTION_DAYS !== undefined ? e.MILKRUN_WEBHOOKS_RETENTION_DAYS * 24 * HOUR_MS : d.retentionMs,
   };
 }

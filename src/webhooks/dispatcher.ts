@@ -2,7 +2,7 @@ import { setMaxListeners } from 'node:events';
 import type { Db } from '../store/db.js';
 import type { WebhookConfig } from './config.js';
 import { postWebhook, type AttemptOutcome, type WebhookPost } from './deliver.js';
-import { dueHeads, fanOutEvents, payloadOf, signingSecrets, type DueDelivery } from './queue.js';
+import { dueHeads, fanOutEvents, payloadOf, pruneFinishedDeliveries, signingSecrets, type DueDelivery } from './queue.js';
 import { recordAttempt, type AttemptVerdict } from './record-attempt.js';
 import { EVENT_ID_HEADER, SIGNATURE_HEADER, signatureHeader } from './sign.js';
 import { onWebhookWork } from './wake.js';
@@ -42,6 +42,8 @@ export interface WebhookDispatcher {
 }
 
 const USER_AGENT = 'Milkrun-Webhooks/1';
+/** How often old finished deliveries are pruned. */
+const PRUNE_EVERY_MS = 3_600_000;
 
 /**
  * Reads the outbox, fans events out to subscribed endpoints, and delivers each endpoint's queue strictly in
@@ -63,6 +65,7 @@ export function createWebhookDispatcher(deps: DispatcherDeps): WebhookDispatcher
   let running = false;
   let unsubscribe: (() => void) | null = null;
   let shutdown = new AbortController();
+  let lastPruneMs = -Infinity;
 
   async function attempt(due: DueDelivery): Promise<void> {
     const body = payloadOf(due);
@@ -92,8 +95,13 @@ export function createWebhookDispatcher(deps: DispatcherDeps): WebhookDispatcher
 
   /** Fans out, then starts due queue heads in free slots. Returns the attempts it started. */
   function pass(): { fannedOut: number; started: Promise<void>[] } {
-    const nowIso = new Date(now()).toISOString();
+    const nowMs = now();
+    const nowIso = new Date(nowMs).toISOString();
     const fannedOut = fanOutEvents(db, nowIso);
+    if (config.retentionMs > 0 && nowMs - lastPruneMs >= PRUNE_EVERY_MS) {
+      lastPruneMs = nowMs;
+      pruneFinishedDeliveries(db, new Date(nowMs - config.retentionMs).toISOString());
+    }
     const started: Promise<void>[] = [];
     const free = config.concurrency - inFlight.size;
     if (free <= 0) return { fannedOut, started };

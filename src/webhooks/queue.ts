@@ -133,3 +133,11 @@ export function signingSecrets(due: DueDelivery, nowIso: string): string[] {
   }
   return secrets;
 }
+
+/**
+ * Deletes deliveries that finished before `beforeIso` (their attempts go with them). Pending ones are kept
+ * whatever their age: they are still owed to their endpoint.
+ */
+export function pruneFinishedDeliveries(db: Db, beforeIso: string): number {
+  return stmt(db, `DELETE FROM webhook_deliveries WHERE status != 'pending' AND updated_at < ?`).run(beforeIso).changes;
+}

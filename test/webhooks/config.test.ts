@@ -20,6 +20,7 @@ describe('loadWebhookConfig', () => {
       MILKRUN_WEBHOOKS_DISABLE_AFTER_FAILURES: '7',
       MILKRUN_WEBHOOKS_DISABLE_AFTER_HOURS: '1.5',
       MILKRUN_WEBHOOKS_SECRET_GRACE_HOURS: '0',
+      MILKRUN_WEBHOOKS_RETENTION_DAYS: '2',
     });
     expect(config).toEqual({
       allowPrivate: true,
@@ -31,6 +32,7 @@ describe('loadWebhookConfig', () => {
       disableAfterFailures: 7,
       disableAfterMs: 5_400_000,
       secretGraceMs: 0,
+      retentionMs: 172_800_000,
     });
   });
 

@@ -8,10 +8,12 @@ import {
   redeliverWebhook,
   rotateWebhookSecret,
   enqueueWebhookTest,
+  updateWebhookEndpoint,
   type WebhookEndpointRow,
 } from '../../src/store/webhooks.js';
 import { createWebhookDispatcher, type WebhookDispatcher } from '../../src/webhooks/dispatcher.js';
 import { verifyWebhook } from '../../src/webhooks/verify.js';
+import { ringWebhookDispatcher } from '../../src/webhooks/wake.js';
 import type { WebhookConfig } from '../../src/webhooks/config.js';
 import { emit, testConfig, testOrganization, webhookTestDb } from './fixtures.js';
 import { startReceiver, type Receiver } from './receiver.js';
@@ -315,5 +317,59 @@ describe('failing endpoints', () => {
     await d.tick();
     expect(ids(r)).toEqual([eventId, eventId]);
     expect(listWebhookDeliveries(db, ep.id, 10, null)[0]).toMatchObject({ id: failed.id, status: 'succeeded', attempts: 1 });
+  });
+});
+
+describe('housekeeping and wake-up', () => {
+  it('re-enabling a disabled endpoint clears its record and resumes its queue in order', async () => {
+    let healthy = false;
+    const r = await receiver((_q, _i, res) => {
+      if (healthy) return;
+      res.writeHead(500);
+      res.end();
+      return 'handled';
+    });
+    const ep = endpoint(r.url);
+    const events = [emit(db, org, 'stop.created', 'stp_1'), emit(db, org, 'stop.created', 'stp_2'), emit(db, org, 'stop.created', 'stp_3')];
+    const d = dispatcher(testConfig({ backoff: { maxAttempts: 1, baseMs: 1_000, maxDelayMs: 1_000 }, disableAfterFailures: 2 }));
+    for (let i = 0; i < 3; i++) await d.tick();
+    expect(getWebhookEndpoint(db, org, ep.id)).toMatchObject({ active: 0 });
+    healthy = true;
+    expect(updateWebhookEndpoint(db, org, ep.id, { active: true })).toMatchObject({ active: 1, disabled_reason: null, disabled_at: null, consecutive_failures: 0 });
+    await d.tick();
+    expect(ids(r)).toEqual([events[0], events[1], events[2]]);
+  });
+
+  it('prunes finished deliveries past the retention, never pending ones', async () => {
+    const r = await receiver((q, _i, res) => {
+      if (!q.body.includes('stp_stuck')) return;
+      res.writeHead(500);
+      res.end();
+      return 'handled';
+    });
+    const ep = endpoint(r.url, ['stop.created', 'stop.updated'], org);
+    const other = endpoint(r.url, ['stop.updated'], org);
+    emit(db, org, 'stop.created', 'stp_done');
+    emit(db, org, 'stop.updated', 'stp_stuck');
+    const config = testConfig({ retentionMs: 86_400_000, backoff: { maxAttempts: 100, baseMs: 1_000, maxDelayMs: 1_000 } });
+    await dispatcher(config).tick();
+    expect(listWebhookDeliveries(db, ep.id, 10, null).map((x) => x.status)).toEqual(['pending', 'succeeded']);
+    clock += 86_400_000 + 60_000;
+    // A fresh dispatcher prunes on its first pass.
+    await dispatcher(config).tick();
+    expect(listWebhookDeliveries(db, ep.id, 10, null).map((x) => x.status)).toEqual(['pending']);
+    expect(listWebhookDeliveries(db, other.id, 10, null).map((x) => x.status)).toEqual(['pending']);
+  });
+
+  it('wakes at once when the doorbell rings instead of waiting for the poll', async () => {
+    const r = await receiver();
+    endpoint(r.url);
+    const d = dispatcher(testConfig({ pollMs: 3_600_000 }));
+    d.start();
+    await new Promise((resolve) => setImmediate(resolve));
+    const eventId = emit(db, org, 'stop.created', 'stp_1');
+    ringWebhookDispatcher();
+    await r.waitFor(1);
+    expect(ids(r)).toEqual([eventId]);
   });
 });
