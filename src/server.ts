@@ -6,6 +6,7 @@ import { seedDemo } from './demo/seed.js';
 import { prepareDemoDay } from './demo/optimize-day.js';
 import { attachTracking } from './tracking/attach.js';
 import { trackingConfigFromEnv } from './tracking/config.js';
+import { startWebhookDispatcher } from './webhooks/start.js';
 
 /** Starts Milkrun: open (or create) the database, seed the demo on a new one, build the app, listen. */
 async function main(): Promise<void> {
@@ -16,6 +17,7 @@ async function main(): Promise<void> {
 
   // Live tracking (WebSocket hub) and the webhook dispatcher attach here.
   const closeTracking = attachTracking(app.server, { db, config: trackingConfigFromEnv() });
+  const webhooks = startWebhookDispatcher(db, app.log);
 
   let demoBanner: ((address: string) => string) | null = null;
   if (isNew && config.seedDemo) {
@@ -27,6 +29,7 @@ async function main(): Promise<void> {
 
   const close = async (): Promise<void> => {
     await closeTracking();
+    await webhooks.stop();
     await app.close();
     db.close();
     process.exit(0);

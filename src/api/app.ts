@@ -30,8 +30,9 @@ import stopRoutes from './routes/stops.js';
 import routeRoutes from './routes/routes.js';
 import planningRoutes from './routes/planning.js';
 import jobRoutes from './routes/jobs.js';
-import serviceAreaRoutes from './routes/service-areas.js';
 import trackingRoutes from './routes/tracking.js';
+import webhookRoutes from './routes/webhooks.js';
+import serviceAreaRoutes from './routes/service-areas.js';
 import dashboardRoutes, { dashboardOptionsFromEnv } from './routes/dashboard.js';
 
 export interface AppDeps {
@@ -129,8 +130,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(routeRoutes);
       await api.register(planningRoutes);
       await api.register(jobRoutes);
-      await api.register(serviceAreaRoutes);
       await api.register(trackingRoutes);
+      await api.register(webhookRoutes);
+      await api.register(serviceAreaRoutes);
     },
     { prefix: '/api/v1' },
   );
