@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -45,5 +45,16 @@ describe('seedServiceAreas (Tallinn demo areas)', () => {
     expect(names(59.433, 24.737)).toEqual(['tallinn-old-town', 'tallinn-central']);
     expect(names(59.33, 24.75)).toEqual([]); // south of the city
     expect(names(60.1699, 24.9384)).toEqual([]); // Helsinki
+  });
+
+  it('covers every stop and the depot of the demo day (data/demo/tallinn.json)', () => {
+    const demo = JSON.parse(readFileSync(new URL('../../data/demo/tallinn.json', import.meta.url), 'utf8')) as {
+      depot: { lat: number; lng: number };
+      stops: { external_id: string; lat: number; lng: number }[];
+    };
+    const areas = serviceAreasFor(db);
+    const outside = [...demo.stops, { external_id: 'depot', ...demo.depot }].filter((s) => areas.lookupIds(orgId, s.lat, s.lng).length === 0);
+    expect(demo.stops.length).toBeGreaterThan(10);
+    expect(outside.map((s) => s.external_id)).toEqual([]);
   });
 });
