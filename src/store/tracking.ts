@@ -61,28 +61,63 @@ export interface PingRow {
   receivedAt: string;
 }
 
-/** Appends a ping; false when (driver, seq) is already stored (a replay). */
-export function insertPing(db: Db, p: PingRow): boolean {
-  return (
+const PING_COLUMNS = `driver_id, seq, organization_id, route_id, lat, lng, ts, speed_mps, heading, accuracy_m,
+  battery_pct, received_at`;
+
+const APPEND_PING = `INSERT INTO ping_journal (${PING_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+
+/** Appends a ping to the journal. The caller has checked (driver, seq) is new (see pingStored / maxSeqOf). */
+export function appendPing(db: Db, p: PingRow): void {
+  stmt(db, APPEND_PING).run(
+    p.driverId,
+    p.seq,
+    p.organizationId,
+    p.routeId,
+    p.lat,
+    p.lng,
+    p.ts,
+    p.speedMps,
+    p.heading,
+    p.accuracyM,
+    p.batteryPct,
+    p.receivedAt,
+  );
+}
+
+/**
+ * Moves the journal into the sorted store in one transaction, ordered by driver so each driver's pages are
+ * touched once. Returns how many pings moved. A (driver, seq) already in the store is dropped, not doubled.
+ */
+export function compactPingJournal(db: Db): number {
+  return db.transaction(() => {
+    const last = stmt(db, 'SELECT MAX(id) AS id FROM ping_journal').get() as { id: number | null };
+    if (last.id === null) return 0;
     stmt(
       db,
-      `INSERT OR IGNORE INTO pings (driver_id, seq, organization_id, route_id, lat, lng, ts, speed_mps, heading,
-         accuracy_m, battery_pct, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
-      p.driverId,
-      p.seq,
-      p.organizationId,
-      p.routeId,
-      p.lat,
-      p.lng,
-      p.ts,
-      p.speedMps,
-      p.heading,
-      p.accuracyM,
-      p.batteryPct,
-      p.receivedAt,
-    ).changes === 1
-  );
+      `INSERT OR IGNORE INTO pings (${PING_COLUMNS}) SELECT ${PING_COLUMNS} FROM ping_journal WHERE id <= ?
+       ORDER BY driver_id, seq`,
+    ).run(last.id);
+    return stmt(db, 'DELETE FROM ping_journal WHERE id <= ?').run(last.id).changes;
+  })();
+}
+
+/** True when (driver, seq) is in the sorted store. The journal is the caller's to check (it knows it). */
+export function pingStored(db: Db, driverId: string, seq: number): boolean {
+  return stmt(db, 'SELECT 1 FROM pings WHERE driver_id = ? AND seq = ?').get(driverId, seq) !== undefined;
+}
+
+/**
+ * The highest seq in the sorted store and the stop events of a driver; 0 when none. The journal is not read
+ * (it has no driver index): the writer compacts it on start and knows every row it appended since.
+ */
+export function maxSeqOf(db: Db, driverId: string): number {
+  const row = stmt(
+    db,
+    `SELECT MAX(m) AS m FROM (
+       SELECT MAX(seq) AS m FROM pings WHERE driver_id = ?
+       UNION ALL SELECT MAX(seq) FROM driver_stop_events WHERE driver_id = ?)`,
+  ).get(driverId, driverId) as { m: number | null };
+  return row.m ?? 0;
 }
 
 export interface StoredStopEvent {
@@ -99,10 +134,6 @@ export function findStopEvent(db: Db, driverId: string, seq: number): StoredStop
   return row && { errorCode: row.error_code, errorMessage: row.error_message };
 }
 
-/** True when this seq is already stored as a ping (a stop event must not reuse it). */
-export function pingSeqExists(db: Db, driverId: string, seq: number): boolean {
-  return stmt(db, 'SELECT 1 FROM pings WHERE driver_id = ? AND seq = ?').get(driverId, seq) !== undefined;
-}
 
 export function insertStopEvent(
   db: Db,
@@ -127,22 +158,29 @@ export interface TrackPoint {
   battery_pct: number | null;
 }
 
-/** Stored pings of a driver with from <= ts < to, in time order, at most `limit`. */
+/** Stored pings (store and journal) of a driver with from <= ts < to, in time order, at most `limit`. */
 export function trackOf(db: Db, driverId: string, fromIso: string, toIso: string, limit: number): TrackPoint[] {
   return stmt(
     db,
     `SELECT seq, lat, lng, ts, speed_mps, heading, accuracy_m, battery_pct FROM pings
-     WHERE driver_id = ? AND ts >= ? AND ts < ? ORDER BY ts, seq LIMIT ?`,
-  ).all(driverId, fromIso, toIso, limit) as TrackPoint[];
+       WHERE driver_id = ? AND ts >= ? AND ts < ?
+     UNION ALL
+     SELECT seq, lat, lng, ts, speed_mps, heading, accuracy_m, battery_pct FROM ping_journal
+       WHERE driver_id = ? AND ts >= ? AND ts < ?
+     ORDER BY ts, seq LIMIT ?`,
+  ).all(driverId, fromIso, toIso, driverId, fromIso, toIso, limit) as TrackPoint[];
 }
 
 /** The driver's newest ping by device time. */
 export function latestPing(db: Db, driverId: string): PingRow | undefined {
   const row = stmt(
     db,
-    `SELECT driver_id, seq, organization_id, route_id, lat, lng, ts, speed_mps, heading, accuracy_m, battery_pct,
-       received_at FROM pings WHERE driver_id = ? ORDER BY ts DESC, seq DESC LIMIT 1`,
-  ).get(driverId) as
+    `SELECT ${PING_COLUMNS} FROM (
+       SELECT * FROM (SELECT ${PING_COLUMNS} FROM pings WHERE driver_id = ? ORDER BY ts DESC, seq DESC LIMIT 1)
+       UNION ALL
+       SELECT * FROM (SELECT ${PING_COLUMNS} FROM ping_journal WHERE driver_id = ? ORDER BY ts DESC, seq DESC LIMIT 1))
+     ORDER BY ts DESC, seq DESC LIMIT 1`,
+  ).get(driverId, driverId) as
     | {
         driver_id: string;
         seq: number;

@@ -4,6 +4,8 @@ export interface TrackingConfig {
   flushDelayMs: number;
   /** ... or as soon as it holds this many messages. */
   maxBatch: number;
+  /** The append-only ping journal is moved into the per-driver sorted track this often. */
+  compactEveryMs: number;
   /** Largest accepted frame; bigger closes the socket with 1009. */
   maxPayloadBytes: number;
   /** Per connection: a sustained rate above this many frames per second closes with 1008 ... */
@@ -27,6 +29,7 @@ export interface TrackingConfig {
 export const DEFAULT_TRACKING: TrackingConfig = {
   flushDelayMs: 10,
   maxBatch: 2000,
+  compactEveryMs: 1000,
   maxPayloadBytes: 16 * 1024,
   maxFramesPerS: 20,
   burstFrames: 100,
@@ -49,6 +52,7 @@ export function trackingConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Tra
   const c = { ...DEFAULT_TRACKING };
   c.flushDelayMs = Math.min(250, num(env.MILKRUN_TRACKING_FLUSH_DELAY_MS, c.flushDelayMs));
   c.maxBatch = num(env.MILKRUN_TRACKING_MAX_BATCH, c.maxBatch);
+  c.compactEveryMs = num(env.MILKRUN_TRACKING_COMPACT_EVERY_MS, c.compactEveryMs);
   c.maxFramesPerS = num(env.MILKRUN_TRACKING_MAX_FRAMES_PER_S, c.maxFramesPerS);
   c.burstFrames = num(env.MILKRUN_TRACKING_BURST_FRAMES, c.burstFrames);
   c.heartbeatMs = num(env.MILKRUN_TRACKING_HEARTBEAT_MS, c.heartbeatMs);

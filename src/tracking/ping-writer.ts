@@ -7,10 +7,12 @@
  */
 import type { Db } from '../store/db.js';
 import {
+  appendPing,
+  compactPingJournal,
   findStopEvent,
-  insertPing,
   insertStopEvent,
-  pingSeqExists,
+  maxSeqOf,
+  pingStored,
   stopBelongsToDriver,
   type DriverIdentity,
 } from '../store/tracking.js';
@@ -36,6 +38,18 @@ type Pending =
 export interface PingWriterOptions {
   flushDelayMs: number;
   maxBatch: number;
+  /** The ping journal is moved into the sorted store this often (0: only on close / by hand). */
+  compactEveryMs?: number;
+}
+
+/**
+ * What the writer knows of a driver's seqs without asking the database: the highest one stored, and the
+ * pings appended to the journal since the last compaction. A seq above `maxSeq` is new without a lookup,
+ * which is the normal case (apps count up); only replays and stragglers cost a read.
+ */
+interface SeqState {
+  maxSeq: number;
+  journal: Set<number>;
 }
 
 /** An error thrown by the lifecycle with a code (ApiError) becomes the driver's error frame. */
@@ -48,6 +62,10 @@ export class PingWriter {
   private queue: Pending[] = [];
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
+  private readonly seqs = new Map<string, SeqState>();
+  /** Seq-state changes of the batch in progress, undone if its transaction fails. */
+  private undo: { state: SeqState; seq: number; prevMax: number; journaled: boolean }[] = [];
+  private readonly compactTimer: NodeJS.Timeout | null;
   /** Messages committed since start (for the load benchmark and tests). */
   committed = 0;
   batches = 0;
@@ -57,7 +75,41 @@ export class PingWriter {
     private readonly live: LiveState,
     private readonly changeStopStatus: ChangeStopStatus,
     private readonly options: PingWriterOptions,
-  ) {}
+  ) {
+    // The dedupe state starts empty, so the journal must hold nothing this writer did not append.
+    compactPingJournal(db);
+    const every = options.compactEveryMs ?? 0;
+    this.compactTimer = every > 0 ? setInterval(() => this.compact(), every) : null;
+    this.compactTimer?.unref();
+  }
+
+  /** Moves the journal into the sorted store; afterwards lookups, not the journal sets, answer for those seqs. */
+  compact(): number {
+    const moved = compactPingJournal(this.db);
+    for (const state of this.seqs.values()) state.journal.clear();
+    return moved;
+  }
+
+  private seqStateOf(driverId: string): SeqState {
+    let state = this.seqs.get(driverId);
+    if (state === undefined) {
+      state = { maxSeq: maxSeqOf(this.db, driverId), journal: new Set() };
+      this.seqs.set(driverId, state);
+    }
+    return state;
+  }
+
+  /** True when the driver already sent a ping with this seq (journal or store). */
+  private pingSeen(driverId: string, state: SeqState, seq: number): boolean {
+    if (seq > state.maxSeq) return false;
+    return state.journal.has(seq) || pingStored(this.db, driverId, seq);
+  }
+
+  private remember(state: SeqState, seq: number, journaled: boolean): void {
+    this.undo.push({ state, seq, prevMax: state.maxSeq, journaled });
+    if (seq > state.maxSeq) state.maxSeq = seq;
+    if (journaled) state.journal.add(seq);
+  }
 
   get pending(): number {
     return this.queue.length;
@@ -91,6 +143,7 @@ export class PingWriter {
     const batch = this.queue;
     this.queue = [];
     const replies: Reply[] = new Array<Reply>(batch.length);
+    this.undo = [];
     try {
       this.db.transaction(() => {
         for (let i = 0; i < batch.length; i++) replies[i] = this.apply(batch[i]!);
@@ -98,6 +151,11 @@ export class PingWriter {
       this.committed += batch.length;
       this.batches++;
     } catch {
+      for (let i = this.undo.length - 1; i >= 0; i--) {
+        const u = this.undo[i]!;
+        u.state.maxSeq = u.prevMax;
+        if (u.journaled) u.state.journal.delete(u.seq);
+      }
       // Nothing of the batch is stored: no acks, the apps resend. Memory may be ahead of the database, so
       // it is rebuilt from what is stored.
       for (let i = 0; i < batch.length; i++) {
@@ -115,8 +173,13 @@ export class PingWriter {
   private applyPing(who: DriverIdentity, f: PingFrame, receivedMs: number): Reply {
     const tsMs = Date.parse(f.ts);
     const tsIso = new Date(tsMs).toISOString();
+    const state = this.seqStateOf(who.driverId);
+    // A replay (or a seq already used by a stop event) is acknowledged again, never stored twice.
+    if (this.pingSeen(who.driverId, state, f.seq) || (f.seq <= state.maxSeq && findStopEvent(this.db, who.driverId, f.seq))) {
+      return { type: 'ack', seq: f.seq };
+    }
     const d = this.live.ensure(who);
-    const stored = insertPing(this.db, {
+    appendPing(this.db, {
       driverId: who.driverId,
       seq: f.seq,
       organizationId: who.organizationId,
@@ -130,21 +193,20 @@ export class PingWriter {
       batteryPct: f.battery_pct ?? null,
       receivedAt: new Date(receivedMs).toISOString(),
     });
-    if (stored) {
-      this.live.applyPing(
-        who,
-        {
-          lat: f.lat,
-          lng: f.lng,
-          tsIso,
-          tsMs,
-          speedMps: f.speed_mps ?? null,
-          heading: f.heading ?? null,
-          batteryPct: f.battery_pct ?? null,
-        },
-        receivedMs,
-      );
-    }
+    this.remember(state, f.seq, true);
+    this.live.applyPing(
+      who,
+      {
+        lat: f.lat,
+        lng: f.lng,
+        tsIso,
+        tsMs,
+        speedMps: f.speed_mps ?? null,
+        heading: f.heading ?? null,
+        batteryPct: f.battery_pct ?? null,
+      },
+      receivedMs,
+    );
     return { type: 'ack', seq: f.seq };
   }
 
@@ -156,7 +218,8 @@ export class PingWriter {
         ? { type: 'ack', seq: f.seq }
         : { type: 'error', seq: f.seq, code: seen.errorCode, message: seen.errorMessage ?? '' };
     }
-    if (pingSeqExists(this.db, who.driverId, f.seq)) return { type: 'ack', seq: f.seq };
+    const state = this.seqStateOf(who.driverId);
+    if (this.pingSeen(who.driverId, state, f.seq)) return { type: 'ack', seq: f.seq };
     const atMs = f.ts === undefined ? item.receivedMs : Date.parse(f.ts);
     let refused: { code: string; message: string } | undefined;
     if (!stopBelongsToDriver(this.db, who.organizationId, f.stop_id, who.driverId)) {
@@ -188,14 +251,17 @@ export class PingWriter {
       },
       { errorCode: refused?.code ?? null, errorMessage: refused?.message ?? null },
     );
+    this.remember(state, f.seq, false);
     if (refused !== undefined) return { type: 'error', seq: f.seq, ...refused };
     this.live.applyStopEvent(who, f.stop_id, f.event, atMs);
     return { type: 'ack', seq: f.seq };
   }
 
-  /** Commits what is queued and refuses anything later. */
+  /** Commits what is queued, compacts the journal and refuses anything later. */
   close(): void {
+    if (this.compactTimer !== null) clearInterval(this.compactTimer);
     this.flush();
+    this.compact();
     this.closed = true;
   }
 }

@@ -1,7 +1,7 @@
 import type { Migration } from './types.js';
 
 /**
- * Live tracking: the GPS track, driver tokens, stop events received over the driver WebSocket (for replay
+ * Live tracking: the GPS track (a sorted store plus an append-only journal in front of it), driver tokens, stop events received over the driver WebSocket (for replay
  * dedupe) and a small live-state snapshot so a restart resumes pace and online flags.
  * Pings carry no foreign keys: ingest is the hot path, and a ping outliving its driver is harmless.
  */
@@ -27,6 +27,24 @@ CREATE TABLE pings (
   PRIMARY KEY (driver_id, seq)
 ) WITHOUT ROWID;
 CREATE INDEX pings_driver_ts ON pings(driver_id, ts);
+
+-- Ingest appends here (rowid order: each commit writes a few sequential pages). Moved into pings, sorted by
+-- driver, every second or so, so each driver's pages are written once per move rather than once per ping.
+CREATE TABLE ping_journal (
+  id INTEGER PRIMARY KEY,
+  driver_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  organization_id TEXT NOT NULL,
+  route_id TEXT,
+  lat REAL NOT NULL,
+  lng REAL NOT NULL,
+  ts TEXT NOT NULL,
+  speed_mps REAL,
+  heading REAL,
+  accuracy_m REAL,
+  battery_pct REAL,
+  received_at TEXT NOT NULL
+);
 
 CREATE TABLE driver_stop_events (
   driver_id TEXT NOT NULL,

@@ -1,0 +1,196 @@
+/**
+ * WebSocket ingest load test. Starts the real server (`src/server.ts`) as a child process on a fresh SQLite
+ * file seeded with `--drivers` drivers (tokens and planned routes), then — from this process — opens one
+ * driver connection each and sends pings at a fixed total rate, raising the rate step by step until the
+ * server falls behind (acks below 95 % of the offered rate, or unacknowledged pings piling up).
+ * Per step: offered and acknowledged pings/s, ping-to-ack latency (an ack is sent after the batch holding the
+ * ping is committed and applied to the live state, so this bounds ping-to-live-state latency), server RSS.
+ * Loopback only; bounded to a couple of minutes.
+ *   npx tsx bench/ws-load/index.ts [--drivers 5000] [--stops 20] [--step-s 6] [--rates 5000,10000,20000,...]
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import WebSocket from 'ws';
+import { openDb } from '../../src/store/db.js';
+import { seedFleet } from './seed.js';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1]! : fallback;
+}
+
+const DRIVERS = Number(arg('drivers', '5000'));
+const STOPS = Number(arg('stops', '20'));
+const STEP_S = Number(arg('step-s', '6'));
+const RATES = arg('rates', '5000,10000,15000,20000,25000,30000,35000,40000').split(',').map(Number);
+const WARMUP_S = 1;
+
+interface Conn {
+  ws: WebSocket;
+  seq: number;
+  /** seq → send time (performance.now ms) of pings not acknowledged yet. */
+  inflight: Map<number, number>;
+}
+
+function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Math.round(Number(m[1]) / 1024) : Number.NaN;
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function startServer(file: string): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      MILKRUN_DB: file,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      MILKRUN_SEED_DEMO: '0',
+      MILKRUN_TRACKING_MAX_FRAMES_PER_S: '1000',
+      MILKRUN_TRACKING_BURST_FRAMES: '1000',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += String(d)));
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
+    if (m) return { child, port: Number(m[1]) };
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`server did not start: ${out}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function connect(url: string, token: string, onAck: (c: Conn, seq: number) => void): Promise<Conn> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { headers: { authorization: `Bearer ${token}` }, perMessageDeflate: false });
+    const conn: Conn = { ws, seq: 0, inflight: new Map() };
+    ws.on('message', (data) => {
+      const text = String(data);
+      // Acks are small and fixed-shape; parse only what is needed.
+      if (text.startsWith('{"type":"ack"')) onAck(conn, Number(/"seq":(\d+)/.exec(text)![1]));
+    });
+    ws.once('open', () => resolve(conn));
+    ws.once('error', reject);
+  });
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'milkrun-wsload-'));
+  const file = join(dir, 'load.db');
+  const startMs = Date.now();
+  const seedDb = openDb(file);
+  const tokens = seedFleet(seedDb, DRIVERS, STOPS, startMs);
+  seedDb.close();
+  const { child, port } = await startServer(file);
+  const pid = child.pid!;
+  const idleRss = rssMb(pid);
+  let latencies: number[] = [];
+  let measuring = false;
+  let acked = 0;
+  const onAck = (c: Conn, seq: number) => {
+    const sent = c.inflight.get(seq);
+    if (sent === undefined) return;
+    c.inflight.delete(seq);
+    if (measuring) {
+      acked++;
+      latencies.push(performance.now() - sent);
+    }
+  };
+  try {
+    const conns: Conn[] = [];
+    const url = `ws://127.0.0.1:${port}/ws/driver`;
+    const t0 = performance.now();
+    for (let i = 0; i < tokens.length; i += 100) {
+      conns.push(...(await Promise.all(tokens.slice(i, i + 100).map((t) => connect(url, t, onAck)))));
+    }
+    const connectS = (performance.now() - t0) / 1000;
+    console.log(`${conns.length} drivers connected in ${connectS.toFixed(1)} s; server RSS ${rssMb(pid)} MB (before: ${idleRss} MB)`);
+
+    const rows: Record<string, number | string>[] = [];
+    let best = { rate: 0, p99: Number.NaN };
+    let cursor = 0;
+    for (const rate of RATES) {
+      latencies = [];
+      acked = 0;
+      measuring = false;
+      let sent = 0;
+      const stepStart = performance.now();
+      const stepEnd = stepStart + STEP_S * 1000;
+      let measureStart = 0;
+      await new Promise<void>((resolve) => {
+        const tick = setInterval(() => {
+          const now = performance.now();
+          if (!measuring && now - stepStart >= WARMUP_S * 1000) {
+            measuring = true;
+            measureStart = now;
+          }
+          const due = Math.floor((rate * (now - stepStart)) / 1000) - sent;
+          const ts = new Date().toISOString();
+          for (let k = 0; k < due; k++) {
+            const c = conns[cursor]!;
+            cursor = (cursor + 1) % conns.length;
+            const seq = ++c.seq;
+            c.inflight.set(seq, now);
+            c.ws.send(`{"type":"ping","seq":${seq},"lat":52.5${cursor % 1000},"lng":13.4,"ts":"${ts}","speed_mps":8}`);
+          }
+          sent += Math.max(0, due);
+          if (now >= stepEnd) {
+            clearInterval(tick);
+            resolve();
+          }
+        }, 5);
+      });
+      const measuredS = (performance.now() - measureStart) / 1000;
+      measuring = false;
+      let outstanding = 0;
+      for (const c of conns) outstanding += c.inflight.size;
+      const sorted = Float64Array.from(latencies).sort();
+      const ackedPerS = Math.round(acked / measuredS);
+      const behind = ackedPerS < rate * 0.95 || outstanding > rate * 0.5;
+      const p99 = percentile(sorted, 99);
+      rows.push({
+        offered_per_s: rate,
+        acked_per_s: ackedPerS,
+        p50_ms: Math.round(percentile(sorted, 50) * 10) / 10,
+        p99_ms: Math.round(p99 * 10) / 10,
+        max_ms: Math.round((sorted[sorted.length - 1] ?? Number.NaN) * 10) / 10,
+        unacked_at_end: outstanding,
+        server_rss_mb: rssMb(pid),
+        verdict: behind ? 'behind' : 'keeps up',
+      });
+      console.log(JSON.stringify(rows[rows.length - 1]));
+      if (behind) break;
+      best = { rate: ackedPerS, p99 };
+      // Let the queue drain before the next step so each step starts clean.
+      await new Promise((r) => setTimeout(r, 500));
+      for (const c of conns) c.inflight.clear();
+    }
+    console.log(`\nws-load: ${conns.length} drivers, ${STOPS} planned stops each, step ${STEP_S} s`);
+    console.table(rows);
+    console.log(`sustained: ${best.rate} pings/s with p99 ping-to-ack ${best.p99.toFixed(1)} ms`);
+    for (const c of conns) c.ws.terminate();
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 1000));
+    if (child.exitCode === null) child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
