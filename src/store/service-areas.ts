@@ -160,6 +160,16 @@ export class ServiceAreaStore implements ServiceAreaLocator {
   update(orgId: string, id: string, patch: ServiceAreaPatch): ServiceArea | undefined {
     const current = this.get(orgId, id);
     if (!current) return undefined;
+    if (patch.external_id) {
+      const holder = stmt(this.db, 'SELECT id FROM service_areas WHERE organization_id = ? AND external_id = ?').get(orgId, patch.external_id) as
+        | { id: string }
+        | undefined;
+      if (holder && holder.id !== id) {
+        throw new ApiError('conflict', `external_id ${patch.external_id} already names service area ${holder.id}`, {
+          field: 'external_id', value: patch.external_id, service_area_id: holder.id,
+        });
+      }
+    }
     const reshaped = patch.geojson ? validGeometry(patch.geojson) : undefined;
     return this.changingIndex(orgId, id, () => {
       const name = patch.name ?? current.name;

@@ -147,6 +147,19 @@ describe('service areas over HTTP', () => {
     await api('DELETE', `/api/v1/service-areas/${badPatch.data.id}`);
   });
 
+  it('documents the endpoints in the OpenAPI document', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/openapi.json' });
+    expect(res.statusCode).toBe(200);
+    const paths = Object.keys(JSON.parse(res.body).paths as Record<string, unknown>);
+    expect(paths).toEqual(expect.arrayContaining([
+      '/api/v1/service-areas',
+      '/api/v1/service-areas/lookup',
+      '/api/v1/service-areas/{id}',
+      '/api/v1/vehicles/{id}/service-areas',
+      '/api/v1/drivers/{id}/service-areas',
+    ]));
+  });
+
   it('keeps organizations apart and read-only tokens out of writes', async () => {
     const mine = await api('POST', '/api/v1/service-areas', { name: 'Mine', geojson: donut });
     expect((await rival('GET', `/api/v1/service-areas/${mine.data.id}`)).statusCode).toBe(404);
@@ -154,6 +167,14 @@ describe('service areas over HTTP', () => {
     expect((await rival('DELETE', `/api/v1/service-areas/${mine.data.id}`)).statusCode).toBe(404);
     expect((await readOnly('POST', '/api/v1/service-areas', { name: 'No', geojson: donut })).statusCode).toBe(403);
     expect((await api('GET', '/api/v1/service-areas/lookup?lat=91&lng=0')).statusCode).toBe(400);
+    expect((await api('GET', '/api/v1/service-areas/lookup?lat=&lng=')).statusCode).toBe(400);
+    expect((await api('GET', '/api/v1/service-areas/lookup?lat=abc&lng=1')).statusCode).toBe(400);
+    expect((await api('GET', '/api/v1/service-areas/lookup?lat=12')).statusCode).toBe(400);
+    const other = await api('POST', '/api/v1/service-areas', { name: 'Other', external_id: 'other', geojson: donut });
+    const clash = await api('PATCH', `/api/v1/service-areas/${mine.data.id}`, { external_id: 'other' });
+    expect(clash.statusCode).toBe(409);
+    expect(clash.data.error.code).toBe('conflict');
+    await api('DELETE', `/api/v1/service-areas/${other.data.id}`);
     await api('DELETE', `/api/v1/service-areas/${mine.data.id}`);
   });
 

@@ -24,9 +24,12 @@ export const ServiceArea = z.object({
   updated_at: z.string(),
 });
 
+/** A decimal number in a query string; an empty or non-numeric value is refused (not read as 0). */
+const QueryNumber = z.string().regex(/^-?\d+(\.\d+)?$/, 'must be a decimal number').transform(Number);
+
 export const LookupQuery = z.object({
-  lat: z.coerce.number().pipe(Lat),
-  lng: z.coerce.number().pipe(Lng),
+  lat: QueryNumber.pipe(Lat),
+  lng: QueryNumber.pipe(Lng),
 });
 
 export const LookupResult = z.object({
