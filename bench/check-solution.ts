@@ -1,0 +1,132 @@
+/**
+ * An independent feasibility checker for benchmark solutions. It reads the instance file with its own minimal
+ * parser (not src/formats), recomputes every leg from the coordinates, and replays each route: time windows,
+ * return to the depot before its due time, capacity, every customer served exactly once, fleet size. It also
+ * checks that the distance the solver reported equals the recomputed one.
+ */
+import { readFileSync } from 'node:fs';
+import type { Solution } from '../src/solver/model.js';
+
+export interface CheckNode {
+  x: number;
+  y: number;
+  demand: number;
+  ready: number;
+  due: number;
+  service: number;
+}
+
+export interface CheckInstance {
+  kind: 'solomon' | 'cvrp';
+  /** Maximum number of routes (Solomon: VEHICLE NUMBER; CVRP: unlimited). */
+  fleet: number;
+  capacity: number;
+  depot: CheckNode;
+  /** Customers by their number in the file. */
+  customers: Map<string, CheckNode>;
+  /** CVRPLIB EUC_2D rounds each leg to the nearest integer. */
+  roundLegs: boolean;
+}
+
+export interface CheckResult {
+  feasible: boolean;
+  errors: string[];
+  /** Routes that serve at least one customer. */
+  vehicles: number;
+  /** Recomputed total distance. */
+  distance: number;
+}
+
+const EPS = 1e-6;
+
+export function readCheckInstance(path: string): CheckInstance {
+  const text = readFileSync(path, 'utf8');
+  return /NODE_COORD_SECTION/.test(text) ? readCvrp(text) : readSolomon(text);
+}
+
+function numericRows(lines: string[]): number[][] {
+  return lines.map((l) => l.trim().split(/\s+/).map(Number)).filter((r) => r.length > 0 && r.every(Number.isFinite));
+}
+
+function readSolomon(text: string): CheckInstance {
+  const lines = text.split(/\r?\n/);
+  const rows = numericRows(lines).filter((r) => r.length === 2 || r.length === 7);
+  const [fleetRow, ...customerRows] = rows;
+  if (!fleetRow || fleetRow.length !== 2 || customerRows.length === 0) throw new Error('not a Solomon instance');
+  const node = (r: number[]): CheckNode => ({ x: r[1]!, y: r[2]!, demand: r[3]!, ready: r[4]!, due: r[5]!, service: r[6]! });
+  const customers = new Map<string, CheckNode>();
+  for (const r of customerRows.slice(1)) customers.set(String(r[0]), node(r));
+  return { kind: 'solomon', fleet: fleetRow[0]!, capacity: fleetRow[1]!, depot: node(customerRows[0]!), customers, roundLegs: false };
+}
+
+function readCvrp(text: string): CheckInstance {
+  const capacity = Number(/CAPACITY\s*:\s*(\S+)/.exec(text)?.[1]);
+  const section = (name: string): number[][] => {
+    const start = text.indexOf(name);
+    const rest = text.slice(start + name.length);
+    const end = rest.search(/[A-Z_]{3,}/);
+    return numericRows((end < 0 ? rest : rest.slice(0, end)).split(/\r?\n/));
+  };
+  const coords = section('NODE_COORD_SECTION');
+  const demands = new Map(section('DEMAND_SECTION').map((r) => [r[0]!, r[1]!]));
+  const depotId = section('DEPOT_SECTION')[0]![0]!;
+  let depot: CheckNode | undefined;
+  const customers = new Map<string, CheckNode>();
+  for (const [id, x, y] of coords) {
+    const n: CheckNode = { x: x!, y: y!, demand: demands.get(id!) ?? NaN, ready: 0, due: Infinity, service: 0 };
+    if (id === depotId) depot = n;
+    else customers.set(String(id), n);
+  }
+  if (!depot || !Number.isFinite(capacity)) throw new Error('not a CVRPLIB instance');
+  return { kind: 'cvrp', fleet: Infinity, capacity, depot, customers, roundLegs: true };
+}
+
+export function checkSolution(inst: CheckInstance, solution: Solution): CheckResult {
+  const errors: string[] = [];
+  const leg = (a: CheckNode, b: CheckNode): number => {
+    const d = Math.hypot(a.x - b.x, a.y - b.y);
+    return inst.roundLegs ? Math.round(d) : d;
+  };
+  const served = new Map<string, string>();
+  let vehicles = 0;
+  let distance = 0;
+  for (const route of solution.routes) {
+    const jobs = route.steps.filter((s) => s.type === 'job').map((s) => s.job ?? '');
+    if (jobs.length === 0) continue;
+    vehicles++;
+    let at = inst.depot;
+    let time = inst.depot.ready;
+    let load = 0;
+    let routeDistance = 0;
+    for (const id of jobs) {
+      const c = inst.customers.get(id);
+      if (!c) {
+        errors.push(`route ${route.vehicle}: unknown customer ${id}`);
+        continue;
+      }
+      const previous = served.get(id);
+      if (previous !== undefined) errors.push(`customer ${id} served twice (routes ${previous} and ${route.vehicle})`);
+      served.set(id, route.vehicle);
+      const d = leg(at, c);
+      routeDistance += d;
+      time += d;
+      if (time > c.due + EPS) errors.push(`route ${route.vehicle}: customer ${id} reached at ${time.toFixed(3)}, due ${c.due}`);
+      time = Math.max(time, c.ready) + c.service;
+      load += c.demand;
+      at = c;
+    }
+    const back = leg(at, inst.depot);
+    routeDistance += back;
+    time += back;
+    if (time > inst.depot.due + EPS) errors.push(`route ${route.vehicle}: back at the depot at ${time.toFixed(3)}, due ${inst.depot.due}`);
+    if (load > inst.capacity + EPS) errors.push(`route ${route.vehicle}: load ${load} exceeds capacity ${inst.capacity}`);
+    distance += routeDistance;
+  }
+  for (const id of inst.customers.keys()) if (!served.has(id)) errors.push(`customer ${id} not served`);
+  if (vehicles > inst.fleet) errors.push(`${vehicles} routes, the fleet has ${inst.fleet} vehicles`);
+  const reported = solution.summary.distance;
+  if (Math.abs(reported - distance) > 1e-6 * Math.max(1, distance)) {
+    errors.push(`reported distance ${reported} differs from the recomputed ${distance}`);
+  }
+  return { feasible: errors.length === 0, errors, vehicles, distance };
+}

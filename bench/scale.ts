@@ -1,0 +1,105 @@
+/**
+ * Scale: a seeded city problem of 1,000 stops and 50 vehicles with time windows.
+ *
+ *   npx tsx bench/scale.ts [--time 20] [--seed 1] [--jobs 1000] [--vehicles 50]
+ *
+ * Reports the time to the first feasible solution (the solver's first progress report: every solution it holds
+ * is feasible), the cost over time within the budget, and peak memory (rss and heap). Targets: first feasible
+ * under 2 s, memory under 500 MB.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import type { SolveProgress } from '../src/solver/model.js';
+import { solve } from '../src/solver/solve.js';
+import { generateCityProblem } from './gen.js';
+
+const { values } = parseArgs({
+  options: {
+    time: { type: 'string', default: '20' },
+    seed: { type: 'string', default: '1' },
+    jobs: { type: 'string', default: '1000' },
+    vehicles: { type: 'string', default: '50' },
+  },
+});
+const timeS = Number(values.time);
+const seed = Number(values.seed);
+const nJobs = Number(values.jobs);
+const nVehicles = Number(values.vehicles);
+
+const MB = 1024 * 1024;
+let peakRss = process.memoryUsage().rss;
+let peakHeap = process.memoryUsage().heapUsed;
+let lastSample = 0;
+function sampleMemory(now: number): void {
+  if (now - lastSample < 50) return;
+  lastSample = now;
+  const m = process.memoryUsage();
+  peakRss = Math.max(peakRss, m.rss);
+  peakHeap = Math.max(peakHeap, m.heapUsed);
+}
+
+const problem = generateCityProblem({ jobs: nJobs, vehicles: nVehicles, seed });
+const baselineRss = process.memoryUsage().rss;
+
+// Construction + local search alone (the solver's first solution without the metaheuristic).
+const tLs = performance.now();
+const lsOnly = solve(problem, { seed, localSearchOnly: true, clock: () => performance.now(), timeLimitS: timeS });
+const lsSeconds = (performance.now() - tLs) / 1000;
+sampleMemory(Infinity);
+
+const trace: { seconds: number; cost: number; vehicles: number; unassigned: number; iteration: number }[] = [];
+const t0 = performance.now();
+const solution = solve(problem, {
+  seed,
+  timeLimitS: timeS,
+  clock: () => performance.now(),
+  onProgress: (p: SolveProgress) => {
+    const now = performance.now();
+    sampleMemory(now);
+    const last = trace[trace.length - 1];
+    if (!last || p.bestCost < last.cost - 1e-9 || p.unassigned !== last.unassigned || now - t0 - last.seconds * 1000 > 1000) {
+      trace.push({ seconds: (now - t0) / 1000, cost: p.bestCost, vehicles: p.bestVehicles, unassigned: p.unassigned, iteration: p.iteration });
+    }
+  },
+});
+const totalSeconds = (performance.now() - t0) / 1000;
+sampleMemory(Infinity);
+
+const served = new Set<string>();
+let duplicates = 0;
+for (const r of solution.routes) for (const s of r.steps) if (s.type === 'job') (served.has(s.job!) ? duplicates++ : served.add(s.job!));
+const accounted = served.size + solution.unassigned.length === nJobs && duplicates === 0;
+
+const firstFeasibleS = trace[0]?.seconds ?? NaN;
+const checkpoints = [0.5, 1, 2, 5, 10, 20, 30, 60].filter((c) => c <= timeS);
+const costAt = (s: number) => [...trace].reverse().find((t) => t.seconds <= s);
+const lines = [
+  `Scale: ${nJobs} stops, ${nVehicles} vehicles, time windows, seed ${seed}, budget ${timeS} s (${new Date().toISOString()})`,
+  '',
+  '| measure | value | target |',
+  '|---|---:|---|',
+  `| construction + local search only | ${lsSeconds.toFixed(2)} s, cost ${lsOnly.summary.cost.toFixed(0)}, ${lsOnly.summary.vehicles} vehicles, ${lsOnly.summary.unassigned} unassigned | |`,
+  `| first feasible solution (first progress report) | ${firstFeasibleS.toFixed(2)} s | < 2 s |`,
+  `| final (after ${totalSeconds.toFixed(1)} s, ${solution.summary.iterations} iterations) | cost ${solution.summary.cost.toFixed(0)}, ${solution.summary.vehicles} vehicles, ${solution.summary.unassigned} unassigned | |`,
+  `| every job routed once or unassigned | ${accounted ? 'yes' : 'NO'} | yes |`,
+  `| peak rss / heap used | ${(peakRss / MB).toFixed(0)} MB / ${(peakHeap / MB).toFixed(0)} MB (rss before solving ${(baselineRss / MB).toFixed(0)} MB) | < 500 MB |`,
+  '',
+  '| seconds | best cost | vehicles | unassigned |',
+  '|---:|---:|---:|---:|',
+  ...checkpoints.map((c) => {
+    const t = costAt(c);
+    return t ? `| ${c} | ${t.cost.toFixed(0)} | ${t.vehicles} | ${t.unassigned} |` : `| ${c} | – | – | – |`;
+  }),
+  `| ${totalSeconds.toFixed(1)} (end) | ${solution.summary.cost.toFixed(0)} | ${solution.summary.vehicles} | ${solution.summary.unassigned} |`,
+];
+console.log(lines.join('\n'));
+const dir = new URL('results/', import.meta.url);
+mkdirSync(dir, { recursive: true });
+const stamp = new Date().toISOString().slice(0, 19).replace(/:/g, '');
+writeFileSync(new URL(`scale-${stamp}.md`, dir), `${lines.join('\n')}\n`);
+writeFileSync(
+  new URL(`scale-${stamp}.json`, dir),
+  `${JSON.stringify({ nJobs, nVehicles, seed, timeS, lsSeconds, firstFeasibleS, totalSeconds, peakRssMB: peakRss / MB, peakHeapMB: peakHeap / MB, summary: solution.summary, trace }, null, 2)}\n`,
+);
+if (!accounted) process.exitCode = 1;

@@ -1,0 +1,72 @@
+/** `milkrun solve FILE`: read any supported problem file, solve it in this process, print the solution JSON. */
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import type { CliIo } from '../cli.js';
+import { readProblemFile } from '../formats/read-problem-file.js';
+import type { FormatName } from '../formats/errors.js';
+import type { SolveOptions } from '../solver/model.js';
+import { solve } from '../solver/solve.js';
+
+const EXIT_BAD_INPUT = 2;
+
+const flagsSchema = z.object({
+  time: z.coerce.number().positive('must be a positive number of seconds').optional(),
+  seed: z.coerce.number().int('must be an integer').optional(),
+  minimize: z.enum(['cost', 'vehicles']).optional(),
+  format: z.enum(['json', 'solomon', 'cvrplib'] satisfies FormatName[]).optional(),
+});
+
+const DEFAULT_TIME_S = 5;
+
+export async function run(args: string[], io: CliIo): Promise<number> {
+  let parsed: ReturnType<typeof parseSolveArgs>;
+  try {
+    parsed = parseSolveArgs(args);
+  } catch (err) {
+    io.stderr(`milkrun solve: ${err instanceof Error ? err.message : String(err)}\n`);
+    return EXIT_BAD_INPUT;
+  }
+  if (typeof parsed === 'string') {
+    io.stderr(`milkrun solve: ${parsed}\n`);
+    return EXIT_BAD_INPUT;
+  }
+  const { file, flags } = parsed;
+  const read = await readProblemFile(file, flags.format);
+  if (!read.ok) {
+    io.stderr(`milkrun solve: ${file}: ${read.error.message}\n`);
+    return EXIT_BAD_INPUT;
+  }
+  const fromFile = read.value.options;
+  const options: SolveOptions = {
+    ...fromFile,
+    timeLimitS: flags.time ?? fromFile.timeLimitS ?? DEFAULT_TIME_S,
+    clock: () => performance.now(),
+    ...(flags.seed !== undefined ? { seed: flags.seed } : {}),
+    ...(flags.minimize !== undefined ? { minimize: flags.minimize } : {}),
+  };
+  const solution = solve(read.value.problem, options);
+  io.stdout(`${JSON.stringify(solution, null, 2)}\n`);
+  return 0;
+}
+
+/** The file and validated flags, or a usage message. parseArgs throws on unknown options (caught by `run`). */
+function parseSolveArgs(args: string[]): { file: string; flags: z.infer<typeof flagsSchema> } | string {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      time: { type: 'string' },
+      seed: { type: 'string' },
+      minimize: { type: 'string' },
+      format: { type: 'string' },
+    },
+  });
+  if (positionals.length !== 1) return `expected one FILE, got ${positionals.length}\nusage: milkrun solve FILE [--time 5] [--seed 1] [--minimize cost|vehicles] [--format json|solomon|cvrplib]`;
+  const flags = flagsSchema.safeParse(values);
+  if (!flags.success) {
+    const issue = flags.error.issues[0]!;
+    return `--${String(issue.path[0])}: ${issue.message}`;
+  }
+  return { file: positionals[0]!, flags: flags.data };
+}
