@@ -60,6 +60,9 @@ export function createWebhookDispatcher(deps: DispatcherDeps): WebhookDispatcher
 
   /** Endpoint id → its one attempt in flight. */
   const inFlight = new Map<string, Promise<void>>();
+  /** The endpoints in `inFlight` that were failing when their attempt started. */
+  const failingInFlight = new Set<string>();
+  const failingSlots = Math.max(1, Math.floor(config.concurrency / 2));
   let timer: NodeJS.Timeout | null = null;
   let immediate: NodeJS.Immediate | null = null;
   let running = false;
@@ -107,12 +110,18 @@ export function createWebhookDispatcher(deps: DispatcherDeps): WebhookDispatcher
     if (free <= 0) return { fannedOut, started };
     // Heads of queues already in flight come back too; ask for enough rows to still fill every free slot.
     const heads = dueHeads(db, nowIso, free + inFlight.size).filter((head) => !inFlight.has(head.endpoint_id));
-    for (const head of heads.slice(0, free)) {
+    for (const head of heads) {
+      if (started.length >= free) break;
+      // Failing endpoints (often ones that hang until the timeout) may hold at most half the slots, so healthy
+      // endpoints always have the other half however many receivers are down.
+      if (head.failing === 1 && failingInFlight.size >= failingSlots) continue;
       const endpointId = head.endpoint_id;
+      if (head.failing === 1) failingInFlight.add(endpointId);
       const work = attempt(head)
         .catch((err: unknown) => deps.log?.error({ err, deliveryId: head.delivery_id }, 'webhook attempt crashed'))
         .finally(() => {
           inFlight.delete(endpointId);
+          failingInFlight.delete(endpointId);
           // A finished head may have a successor ready right away.
           if (running) nudge();
         });

@@ -75,6 +75,8 @@ function activeEndpoints(db: Db, organizationId: string): SubscribedEndpoint[] {
 export interface DueDelivery {
   delivery_id: string;
   endpoint_id: string;
+  /** 1 when the endpoint's last attempt failed (it has a `failing_since`). */
+  failing: number;
   attempts: number;
   url: string;
   secret: string;
@@ -91,12 +93,13 @@ export interface DueDelivery {
 
 /**
  * The head of each active endpoint's queue (its pending delivery for the earliest event) when it is due.
- * Only heads are ever returned, which is what keeps one endpoint's events in order.
+ * Only heads are ever returned, which is what keeps one endpoint's events in order. Healthy endpoints come
+ * first, so failing ones only get the slots left over.
  */
 export function dueHeads(db: Db, nowIso: string, limit: number): DueDelivery[] {
   return stmt(
     db,
-    `SELECT d.id AS delivery_id, d.endpoint_id, d.attempts, e.url, e.secret, e.previous_secret, e.previous_secret_expires_at,
+    `SELECT d.id AS delivery_id, d.endpoint_id, (e.failing_since IS NOT NULL) AS failing, d.attempts, e.url, e.secret, e.previous_secret, e.previous_secret_expires_at,
             ev.id AS event_id, ev.type AS event_type, ev.created_at AS event_created_at, ev.organization_id,
             ev.resource_type, ev.resource_id, ev.data_json
      FROM webhook_endpoints e
@@ -104,7 +107,7 @@ export function dueHeads(db: Db, nowIso: string, limit: number): DueDelivery[] {
        SELECT d2.id FROM webhook_deliveries d2 WHERE d2.endpoint_id = e.id AND d2.status = 'pending' ORDER BY d2.event_seq LIMIT 1)
      JOIN events ev ON ev.seq = d.event_seq
      WHERE e.active = 1 AND d.next_attempt_at <= ?
-     ORDER BY d.next_attempt_at
+     ORDER BY failing, d.next_attempt_at
      LIMIT ?`,
   ).all(nowIso, limit) as DueDelivery[];
 }

@@ -373,3 +373,27 @@ describe('housekeeping and wake-up', () => {
     expect(ids(r)).toEqual([eventId]);
   });
 });
+
+describe('slot sharing', () => {
+  it('keeps half the slots for healthy endpoints however many failing ones hang', async () => {
+    const hangA = await receiver(() => 'handled');
+    const hangB = await receiver(() => 'handled');
+    const healthy = await receiver();
+    const a = endpoint(hangA.url, ['stop.updated']);
+    const b = endpoint(hangB.url, ['stop.updated']);
+    endpoint(healthy.url, ['stop.created']);
+    // Both hanging endpoints already failed before: they count as failing.
+    db.prepare('UPDATE webhook_endpoints SET failing_since = ? WHERE id IN (?, ?)').run(new Date(clock - 60_000).toISOString(), a.id, b.id);
+    emit(db, org, 'stop.updated', 'stp_0');
+    const d = dispatcher(testConfig({ concurrency: 2, timeoutMs: 20_000, pollMs: 20 }));
+    d.start();
+    await Promise.race([hangA.waitFor(1), hangB.waitFor(1)]);
+    // Without the cap the second hanging endpoint would take the last slot now and starve the healthy one.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const events = [emit(db, org, 'stop.created', 'stp_1'), emit(db, org, 'stop.created', 'stp_2'), emit(db, org, 'stop.created', 'stp_3')];
+    ringWebhookDispatcher();
+    await healthy.waitFor(3);
+    expect(ids(healthy)).toEqual(events);
+    expect(hangA.requests.length + hangB.requests.length).toBe(1);
+  });
+});
