@@ -163,7 +163,10 @@ async function start() {
       showMessage(`Reoptimize failed: ${errorText(result.error)}`, 'error');
       return;
     }
-    showMessage('Route reoptimized.');
+    const body = result.data ?? {};
+    const dropped = Array.isArray(body.unassigned) ? body.unassigned.length : 0;
+    showMessage(body.changed === false ? 'Already optimized: nothing to change.'
+      : `Route reoptimized${dropped ? `; ${dropped} stop(s) could not stay on it` : ''}.`, dropped ? 'warning' : 'info');
   }
 
   /** @param {import('./route-panel.js').StopMove} move */
@@ -199,8 +202,9 @@ async function start() {
     const lines = violations.map((v) => {
       const id = String(v.stop_id ?? v.id ?? '');
       const arrival = v.planned_arrival ?? v.arrival ?? null;
-      const until = v.window_to ?? v.time_window?.to ?? v.to ?? null;
-      return `<li>${escapeHtml(stopName(id))}: arrives ${clockTime(arrival)}, window ends ${clockTime(until)}</li>`;
+      const until = v.window_end ?? v.window_to ?? null;
+      const lateBy = typeof v.late_by_s === 'number' ? ` (${Math.ceil(v.late_by_s / 60)} min late)` : '';
+      return `<li>${escapeHtml(stopName(id))}: arrives ${clockTime(arrival)}, window ends ${clockTime(until)}${lateBy}</li>`;
     });
     showMessage(`Moved ${escapeHtml(stopName(move.stopId))} to ${escapeHtml(target.name)}; ` +
       `<b data-testid="violation-count">${violations.length}</b> time-window violation(s):<ul>${lines.join('')}</ul>`,

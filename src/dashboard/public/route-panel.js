@@ -114,7 +114,7 @@ export function createRoutePanel(container, actions) {
         </header>
         <div class="totals">${route.stops.length} stops · ${kilometres(route.distanceM)} ·
           ${hoursMinutes(route.durationS)}</div>
-        <div class="columns"><span></span><span>stop</span><span>window</span><span>planned</span><span>ETA</span>
+        <div class="columns"><span></span><span>stop</span><span>window</span><span>plan</span><span>ETA</span>
           <span>status</span></div>`;
       const list = document.createElement('ol');
       list.className = 'stops';
