@@ -7,6 +7,7 @@
  * ping is committed and applied to the live state, so this bounds ping-to-live-state latency), server RSS.
  * Loopback only; bounded to a couple of minutes.
  *   npx tsx bench/ws-load/index.ts [--drivers 5000] [--stops 20] [--step-s 6] [--rates 5000,10000,20000,...]
+ *     [--prof-dir DIR]  (CPU profile of the server process)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -48,7 +49,9 @@ function percentile(sorted: Float64Array, p: number): number {
 }
 
 async function startServer(file: string): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  const profDir = arg('prof-dir', '');
+  const prof = profDir === '' ? [] : ['--cpu-prof', `--cpu-prof-dir=${profDir}`];
+  const child = spawn(process.execPath, [...prof, '--import', 'tsx', 'src/server.ts'], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -119,6 +122,16 @@ async function main(): Promise<void> {
     const connectS = (performance.now() - t0) / 1000;
     console.log(`${conns.length} drivers connected in ${connectS.toFixed(1)} s; server RSS ${rssMb(pid)} MB (before: ${idleRss} MB)`);
 
+    // Warm-up: one ping per driver loads each driver's route into the live state (a one-time cost per driver).
+    const warm = performance.now();
+    for (const c of conns) {
+      const seq = ++c.seq;
+      c.inflight.set(seq, warm);
+      c.ws.send(`{"type":"ping","seq":${seq},"lat":52.5,"lng":13.4,"ts":"${new Date().toISOString()}"}`);
+    }
+    while (conns.some((c) => c.inflight.size > 0)) await new Promise((r) => setTimeout(r, 20));
+    console.log(`first ping of every driver (route load) acknowledged in ${((performance.now() - warm) / 1000).toFixed(1)} s`);
+
     const rows: Record<string, number | string>[] = [];
     let best = { rate: 0, p99: Number.NaN };
     let cursor = 0;
@@ -184,7 +197,7 @@ async function main(): Promise<void> {
     for (const c of conns) c.ws.terminate();
   } finally {
     child.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 1000));
+    await new Promise((r) => setTimeout(r, 3000));
     if (child.exitCode === null) child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   }

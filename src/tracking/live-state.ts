@@ -25,6 +25,8 @@ import type { PlannedStop, StopEta } from './eta-model.js';
 const FALLBACK_SPEED_MPS = 30 / 3.6;
 /** A finished route is looked up again (a new one may have been assigned) at most this often. */
 const ROUTE_RELOAD_MS = 30_000;
+/** A stop's stored ETA is rewritten only when it moved by at least this much. */
+const ETA_WRITE_STEP_MS = 60_000;
 
 export interface DriverLive {
   driverId: string;
@@ -46,7 +48,8 @@ export interface DriverLive {
   routeLoadedMs: number;
   /** Snapshot columns changed since the last write-back. */
   snapshotDirty: boolean;
-  positionDirty: boolean;
+  /** Stop ETA last written to route_stops, per stop id (epoch ms). */
+  writtenEtaMs: Map<string, number>;
 }
 
 export interface LiveView {
@@ -127,6 +130,8 @@ function trackerFor(route: ActiveRoute, pace: number): DriverTracker {
 
 export class LiveState {
   private readonly drivers = new Map<string, DriverLive>();
+  /** Drivers whose position changed since it was last written to the drivers table, oldest first. */
+  private readonly movedDrivers = new Set<DriverLive>();
   /** Called after a driver's visible state changed (position, online, progress). */
   onChange: (driver: DriverLive) => void = () => {};
 
@@ -134,6 +139,10 @@ export class LiveState {
 
   get(driverId: string): DriverLive | undefined {
     return this.drivers.get(driverId);
+  }
+
+  get size(): number {
+    return this.drivers.size;
   }
 
   all(): IterableIterator<DriverLive> {
@@ -161,7 +170,7 @@ export class LiveState {
         lateStopIds: new Set(),
         routeLoadedMs: 0,
         snapshotDirty: false,
-        positionDirty: false,
+        writtenEtaMs: new Map(),
       };
       this.drivers.set(identity.driverId, d);
       this.loadRoute(d, 1, Date.now());
@@ -207,7 +216,7 @@ export class LiveState {
       d.batteryPct = p.batteryPct;
       d.positionAt = p.tsIso;
       d.positionAtMs = p.tsMs;
-      d.positionDirty = true;
+      this.movedDrivers.add(d);
       d.tracker?.applyPing({ lat: p.lat, lng: p.lng }, p.tsMs);
       this.checkLate(d, Math.max(receivedMs, p.tsMs));
     }
@@ -315,24 +324,36 @@ export class LiveState {
     d.snapshotDirty = false;
   }
 
-  /** Writes back the driver's last position and the latest stop ETAs (cheap to lose; rebuilt from pings). */
-  writeBack(nowMs: number): void {
+  /**
+   * Writes back the last position of up to `limit` drivers that moved (oldest change first) and those of their
+   * stop ETAs that moved by a minute or more since last written. Cheap to lose (rebuilt from pings), so it is
+   * spread over many small transactions instead of one big one that would stall ingest.
+   */
+  writeBack(nowMs: number, limit = Number.POSITIVE_INFINITY): number {
+    let written = 0;
     this.db.transaction(() => {
-      for (const d of this.drivers.values()) {
-        if (d.positionDirty && d.lat !== null && d.lng !== null && d.positionAt !== null) {
-          writeDriverPosition(this.db, d.driverId, d.lat, d.lng, d.positionAt);
-          if (d.routeId !== null) {
-            for (const e of this.etasOf(d, nowMs)) writeStopEta(this.db, d.routeId, e.stopId, new Date(e.etaMs).toISOString());
-          }
-          d.positionDirty = false;
+      for (const d of this.movedDrivers) {
+        if (written >= limit) break;
+        this.movedDrivers.delete(d);
+        written++;
+        if (d.lat === null || d.lng === null || d.positionAt === null) continue;
+        writeDriverPosition(this.db, d.driverId, d.lat, d.lng, d.positionAt);
+        if (d.routeId === null) continue;
+        for (const e of this.etasOf(d, nowMs)) {
+          const last = d.writtenEtaMs.get(e.stopId);
+          if (last !== undefined && Math.abs(last - e.etaMs) < ETA_WRITE_STEP_MS) continue;
+          d.writtenEtaMs.set(e.stopId, e.etaMs);
+          writeStopEta(this.db, d.routeId, e.stopId, new Date(e.etaMs).toISOString());
         }
       }
     })();
+    return written;
   }
 
   /** Rebuilds memory from the database: every driver with a snapshot or a stored ping. */
   rebuild(nowMs: number): void {
     this.drivers.clear();
+    this.movedDrivers.clear();
     for (const s of loadLiveSnapshots(this.db)) {
       const d = this.ensure({ driverId: s.driverId, organizationId: s.organizationId });
       const ping = latestPing(this.db, s.driverId);

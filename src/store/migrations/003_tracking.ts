@@ -72,6 +72,9 @@ CREATE TABLE driver_tokens (
 );
 CREATE INDEX driver_tokens_driver ON driver_tokens(driver_id);
 
+-- Tracking looks up a driver's active route on every (re)connect; core only indexes routes by date.
+CREATE INDEX routes_driver_status ON routes(driver_id, status);
+
 CREATE TABLE driver_live (
   driver_id TEXT PRIMARY KEY,
   organization_id TEXT NOT NULL,
