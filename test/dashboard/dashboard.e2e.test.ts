@@ -259,6 +259,17 @@ describe.skipIf(!existsSync(CHROMIUM))('dispatcher dashboard in chromium', () =>
       .innerText()).toBe('1 late');
   });
 
+  it('reoptimizes one route from its card', async () => {
+    const edited = page.locator('[data-testid=route-card]', { has: page.locator('.badge') }).first();
+    const routeId = (await edited.getAttribute('data-route-id'))!;
+    expect((await api('GET', `/routes/${routeId}`)).data.optimized).toBe(false);
+    await edited.getByTestId('reoptimize').click();
+    await page.locator('.message', { hasText: 'reoptimized' }).waitFor();
+    expect((await api('GET', `/routes/${routeId}`)).data.optimized).toBe(true);
+    await expect.poll(() => page.locator(`[data-testid=route-card][data-route-id="${routeId}"] .badge`).count(), POLL)
+      .toBe(0);
+  });
+
   it('shows each driver once it pings, and a new ping moves its marker', async () => {
     const routes = await api('GET', `/routes?date=${DAY}`);
     const driverIds: string[] = [];
