@@ -3,11 +3,9 @@
  * worker is busy. Cancellation is cooperative (a shared flag the solver polls), backed by terminating a worker that
  * does not stop within a grace period; a watchdog does the same for a solve that overruns its time limit.
  *
- * Works from the .ts sources (tsx, vitest: the worker gets the tsx loader through execArgv) and from compiled dist.
+ * Works from the .ts sources (tsx, vitest: see tsx-worker-bootstrap.mjs) and from compiled dist.
  */
 import { availableParallelism } from 'node:os';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Problem, Solution, SolveProgress } from '../solver/model.js';
 import { workerReplyEnvelope, type SolveRequest, type WorkerReply, type WorkerSolveOptions } from './messages.js';
@@ -60,12 +58,11 @@ interface Slot {
   timers: NodeJS.Timeout[];
 }
 
-function workerEntry(): { url: URL; execArgv: string[] | undefined } {
-  const fromSource = import.meta.url.endsWith('.ts');
-  const url = new URL(fromSource ? './solve-worker.ts' : './solve-worker.js', import.meta.url);
-  if (!fromSource) return { url, execArgv: undefined };
-  const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm')).href;
-  return { url, execArgv: ['--import', tsxLoader] };
+/** The worker script; from the .ts sources, a small bootstrap that registers tsx in the worker first. */
+function workerEntry(): { url: URL; workerData: { entry: string } | undefined } {
+  if (!import.meta.url.endsWith('.ts')) return { url: new URL('./solve-worker.js', import.meta.url), workerData: undefined };
+  const entry = new URL('./solve-worker.ts', import.meta.url).href;
+  return { url: new URL('./tsx-worker-bootstrap.mjs', import.meta.url), workerData: { entry } };
 }
 
 export class SolvePool {
@@ -138,8 +135,8 @@ export class SolvePool {
   }
 
   private spawn(): Slot {
-    const { url, execArgv } = workerEntry();
-    const worker = new Worker(url, execArgv ? { execArgv } : {});
+    const { url, workerData } = workerEntry();
+    const worker = new Worker(url, workerData ? { workerData } : {});
     const slot: Slot = { worker, task: undefined, timers: [] };
     worker.on('message', (raw: unknown) => this.onReply(slot, raw));
     worker.on('error', (err) => this.retire(slot, new SolveWorkerError('worker_failed', `solve worker crashed: ${err.message}`, { cause: err })));
