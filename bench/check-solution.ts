@@ -45,7 +45,11 @@ export function readCheckInstance(path: string): CheckInstance {
 }
 
 function numericRows(lines: string[]): number[][] {
-  return lines.map((l) => l.trim().split(/\s+/).map(Number)).filter((r) => r.length > 0 && r.every(Number.isFinite));
+  return lines
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+    .map((l) => l.split(/\s+/).map(Number))
+    .filter((r) => r.every(Number.isFinite));
 }
 
 function readSolomon(text: string): CheckInstance {
