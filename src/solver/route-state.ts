@@ -15,6 +15,7 @@
  * here; callers confirm such routes with the exact walk in schedule.ts.
  */
 import type { Instance } from './instance.js';
+import { exactRouteTiming } from './schedule.js';
 
 /** Feasibility tolerance for floating-point time and load sums. */
 export const EPS = 1e-6;
@@ -201,6 +202,11 @@ export class RouteState {
     }
     this.distance = this.cumDist[m + 1]!;
     this.durationS = this.fDur[m + 1]!;
+    if (this.cumMulti[m + 1]! > 0) {
+      // The envelope underestimates with several windows; price the route as the proposals do, exactly.
+      const t = exactRouteTiming(inst, v, this.jobs, m);
+      if (t.feasible) this.durationS = t.durationS;
+    }
 
     // Backward over jobs only: segment i..m = node(i) ⊕ segment(i + 1..m).
     if (m > 0) {

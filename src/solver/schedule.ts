@@ -99,6 +99,9 @@ export function exactRouteTiming(inst: Instance, v: number, seq: ArrayLike<numbe
   if (!Number.isFinite(base)) {
     base = Math.min(0, Number.isFinite(minWindowStart) ? minWindowStart - totalTravel - totalService : 0);
   }
+  let multi = false;
+  for (let k = 0; k < len && !multi; k++) multi = inst.jobMultiTw[seq[k]!] === 1;
+  if (multi) return shortestWithSeveralWindows();
   const earliestEnd = forward(base);
   if (Number.isNaN(earliestEnd) || earliestEnd > shiftEnd + EPS) return { ...out, failure: 'time_window' };
 
@@ -120,6 +123,49 @@ export function exactRouteTiming(inst: Instance, v: number, seq: ArrayLike<numbe
   if (distance > inst.vehMaxDistance[v]! + EPS) return { ...out, failure: 'max_distance' };
   out.feasible = true;
   return out;
+
+  /**
+   * With several windows per job a later end can allow a much later departure, so "earliest end, then latest
+   * departure" is not enough. The duration end(D) − D only changes slope where some job, reached without waiting
+   * from D, arrives exactly at a window's start or end: try those departures and keep the shortest.
+   */
+  function shortestWithSeveralWindows(): RouteTiming {
+    const candidates: number[] = [base];
+    let offset = 0;
+    for (let k = 0; k < len; k++) {
+      const j = seq[k]!;
+      offset += travel(locAt(k - 1), locAt(k));
+      for (let w = inst.twOffset[j]!; w < inst.twOffset[j + 1]!; w++) {
+        candidates.push(inst.twStarts[w]! - offset, inst.twEnds[w]! - offset);
+      }
+      offset += inst.jobServiceS[j]!;
+    }
+    let bestDeparture = NaN;
+    let bestEnd = NaN;
+    for (const c of candidates) {
+      if (c < base || c > shiftEnd) continue;
+      let departure = c;
+      if (startLoc === inst.m.nowhere) {
+        // Open start: the route begins at the first job's service start.
+        departure = earliestIn(inst, seq[0]!, c);
+        if (Number.isNaN(departure)) continue;
+      }
+      const end = forward(departure);
+      if (Number.isNaN(end) || end > shiftEnd + EPS) continue;
+      if (Number.isNaN(bestEnd) || end - departure < bestEnd - bestDeparture - 1e-9) {
+        bestDeparture = departure;
+        bestEnd = end;
+      }
+    }
+    if (Number.isNaN(bestEnd)) return { ...out, failure: 'time_window' };
+    out.departureS = bestDeparture;
+    out.endS = bestEnd;
+    out.durationS = bestEnd - bestDeparture;
+    if (out.durationS > inst.vehMaxDurationS[v]! + EPS) return { ...out, failure: 'max_duration' };
+    if (distance > inst.vehMaxDistance[v]! + EPS) return { ...out, failure: 'max_distance' };
+    out.feasible = true;
+    return out;
+  }
 
   function forward(t0: number): number {
     let t = t0;

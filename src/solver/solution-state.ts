@@ -46,7 +46,8 @@ export class SolutionState {
   /** Replaces route r's jobs. Jobs that left the route must be unassigned or placed elsewhere by the caller. */
   setRoute(r: number, seq: ArrayLike<number>, len: number): void {
     const route = this.routes[r]!;
-    for (let i = 0; i < route.m; i++) this.jobRoute[route.jobs[i]!] = -1;
+    // Only jobs still recorded here leave: a job may already have been placed in another route by the caller.
+    for (let i = 0; i < route.m; i++) if (this.jobRoute[route.jobs[i]!] === r) this.jobRoute[route.jobs[i]!] = -1;
     route.setJobs(seq, len);
     this.refresh(r);
   }

@@ -1,0 +1,202 @@
+/**
+ * An independent feasibility checker for solver output, written from the model's documentation only (it shares
+ * no code with src/solver): travel from the caller's matrices, waiting allowed, service starts inside a window.
+ */
+import type { Problem, Solution, UnassignedReason, Vehicle } from '../../src/solver/model.js';
+
+const TOL = 1e-5;
+
+export interface MatrixProblem extends Problem {
+  matrices: NonNullable<Problem['matrices']>;
+}
+
+function loc(l: { index: number } | { lat: number; lng: number } | undefined): number {
+  if (!l || !('index' in l)) return -1;
+  return l.index;
+}
+
+function travel(p: MatrixProblem, from: number, to: number, speed: number): { dur: number; dist: number } {
+  if (from < 0 || to < 0) return { dur: 0, dist: 0 };
+  const n = p.matrices.size;
+  return { dur: p.matrices.durations[from * n + to]! * speed, dist: p.matrices.distances[from * n + to]! };
+}
+
+function inWindow(job: Problem['jobs'][number], t: number): boolean {
+  const w = job.timeWindows ?? [];
+  return w.length === 0 || w.some((x) => t >= x.start - TOL && t <= x.end + TOL);
+}
+
+function firstStartAtOrAfter(job: Problem['jobs'][number], t: number, tol = 1e-9): number {
+  const w = job.timeWindows ?? [];
+  if (w.length === 0) return t;
+  for (const x of w) if (t <= x.end + tol) return Math.max(t, x.start);
+  return NaN;
+}
+
+/**
+ * Shortest feasible duration of a job sequence for a vehicle, or null when infeasible. Tries every departure at
+ * which some job would start exactly at a window opening (the only places where the duration can change slope).
+ */
+export function minimalRoute(
+  p: MatrixProblem, v: Vehicle, seq: number[], tol = TOL,
+): { duration: number; distance: number } | null {
+  const speed = v.speedFactor ?? 1;
+  const jobs = seq.map((i) => p.jobs[i]!);
+  const locs = [loc(v.start), ...jobs.map((j) => loc(j.location)), loc(v.end)];
+  let distance = 0;
+  for (let k = 1; k < locs.length; k++) distance += travel(p, locs[k - 1]!, locs[k]!, speed).dist;
+  if (!Number.isFinite(distance)) return null;
+  const shiftStart = v.shift?.start ?? -Infinity;
+  const shiftEnd = v.shift?.end ?? Infinity;
+  const candidates = new Set<number>();
+  if (Number.isFinite(shiftStart)) candidates.add(shiftStart);
+  let offset = 0;
+  for (let k = 0; k < jobs.length; k++) {
+    offset += travel(p, locs[k]!, locs[k + 1]!, speed).dur;
+    for (const w of jobs[k]!.timeWindows ?? []) {
+      candidates.add(w.start - offset);
+      candidates.add(w.end - offset);
+    }
+    offset += jobs[k]!.serviceS ?? 0;
+  }
+  if (candidates.size === 0) candidates.add(0);
+  let best: number | null = null;
+  for (const d0 of candidates) {
+    if (d0 < shiftStart - 1e-9) continue;
+    let t = d0;
+    let ok = true;
+    for (let k = 0; k < jobs.length && ok; k++) {
+      t = firstStartAtOrAfter(jobs[k]!, t + travel(p, locs[k]!, locs[k + 1]!, speed).dur, tol);
+      if (Number.isNaN(t)) ok = false;
+      else t += jobs[k]!.serviceS ?? 0;
+    }
+    if (!ok) continue;
+    t += travel(p, locs[locs.length - 2]!, locs[locs.length - 1]!, speed).dur;
+    if (t > shiftEnd + tol) continue;
+    // With an open start the route begins at the first job's service start.
+    let first = d0;
+    if (!v.start && jobs.length > 0) first = firstStartAtOrAfter(jobs[0]!, d0);
+    const duration = t - first;
+    if (best === null || duration < best) best = duration;
+  }
+  if (best === null) return null;
+  if (seq.length > (v.maxStops ?? Infinity)) return null;
+  if (best > (v.maxDurationS ?? Infinity) + tol) return null;
+  if (distance > (v.maxDistanceM ?? Infinity) + tol) return null;
+  const dims = Math.max(v.capacity?.length ?? 0, ...jobs.map((j) => j.demand?.length ?? 0));
+  for (let d = 0; d < dims; d++) {
+    const load = jobs.reduce((a, j) => a + (j.demand?.[d] ?? 0), 0);
+    if (load > (v.capacity?.[d] ?? Infinity) + tol) return null;
+  }
+  const skills = new Set(v.skills ?? []);
+  if (jobs.some((j) => (j.skills ?? []).some((s) => !skills.has(s)))) return null;
+  return { duration: best, distance };
+}
+
+/** Throws with a description of the first violation found. Returns the job sequences per vehicle id. */
+export function checkSolution(p: MatrixProblem, s: Solution): Map<string, number[]> {
+  const fail = (msg: string): never => {
+    throw new Error(msg);
+  };
+  const jobIndex = new Map(p.jobs.map((j, i) => [j.id, i]));
+  const vehicleById = new Map(p.vehicles.map((v) => [v.id, v]));
+  const seen = new Set<string>();
+  const sequences = new Map<string, number[]>();
+  let totalDistance = 0;
+  let totalDuration = 0;
+  for (const route of s.routes) {
+    const v = vehicleById.get(route.vehicle) ?? fail(`unknown vehicle ${route.vehicle}`);
+    if (sequences.has(v.id)) fail(`vehicle ${v.id} has two routes`);
+    const speed = v.speedFactor ?? 1;
+    const steps = route.steps;
+    const jobSteps = steps.filter((x) => x.type === 'job');
+    if (jobSteps.length === 0) fail(`route of ${v.id} has no job`);
+    if (v.start && steps[0]!.type !== 'start') fail(`route of ${v.id} must begin with its start`);
+    if (!v.start && steps[0]!.type !== 'job') fail(`open-start route of ${v.id} must begin with a job`);
+    if (v.end && steps[steps.length - 1]!.type !== 'end') fail(`route of ${v.id} must finish at its end`);
+    if (!v.end && steps[steps.length - 1]!.type !== 'job') fail(`open-end route of ${v.id} must finish with a job`);
+    const seq = jobSteps.map((x) => jobIndex.get(x.job!) ?? fail(`unknown job ${x.job}`));
+    sequences.set(v.id, seq);
+    const dims = Math.max(v.capacity?.length ?? 0, ...p.jobs.map((j) => j.demand?.length ?? 0));
+    let load = Array.from({ length: dims }, (_, d) => seq.reduce((a, i) => a + (p.jobs[i]!.demand?.[d] ?? 0), 0));
+    load.forEach((l, d) => l > (v.capacity?.[d] ?? Infinity) + TOL && fail(`capacity exceeded on ${v.id}`));
+    let prevLoc = loc(v.start);
+    let prevDeparture = NaN;
+    let distance = 0;
+    for (let k = 0; k < steps.length; k++) {
+      const st = steps[k]!;
+      if (st.type === 'start') {
+        if (k !== 0) fail('start not first');
+        if (st.departure < (v.shift?.start ?? -Infinity) - TOL) fail(`${v.id} leaves before its shift`);
+        prevDeparture = st.departure;
+        continue;
+      }
+      const here = st.type === 'job' ? loc(p.jobs[jobIndex.get(st.job!)!]!.location) : loc(v.end);
+      const leg = k === 0 ? { dur: 0, dist: 0 } : travel(p, prevLoc, here, speed);
+      if (Math.abs(st.distance - leg.dist) > TOL || Math.abs(st.duration - leg.dur) > TOL) fail(`leg mismatch at ${v.id} step ${k}`);
+      if (k > 0 && Math.abs(st.arrival - (prevDeparture + leg.dur)) > TOL) fail(`arrival mismatch at ${v.id} step ${k}`);
+      if (st.service_start < st.arrival - TOL) fail(`service before arrival at ${v.id} step ${k}`);
+      if (Math.abs(st.waiting - (st.service_start - st.arrival)) > TOL) fail(`waiting mismatch at ${v.id} step ${k}`);
+      if (st.type === 'job') {
+        const job = p.jobs[jobIndex.get(st.job!)!]!;
+        if (seen.has(job.id)) fail(`job ${job.id} served twice`);
+        seen.add(job.id);
+        if (!inWindow(job, st.service_start)) fail(`job ${job.id} outside its windows`);
+        if (Math.abs(st.departure - st.service_start - (job.serviceS ?? 0)) > TOL) fail(`service time of ${job.id}`);
+        const skills = new Set(v.skills ?? []);
+        if ((job.skills ?? []).some((x) => !skills.has(x))) fail(`${v.id} lacks a skill for ${job.id}`);
+        load = load.map((l, d) => l - (job.demand?.[d] ?? 0));
+      }
+      load.forEach((l, d) => Math.abs(l - (st.load[d] ?? 0)) > TOL && fail(`load mismatch at ${v.id} step ${k}`));
+      distance += leg.dist;
+      prevLoc = here;
+      prevDeparture = st.departure;
+    }
+    const last = steps[steps.length - 1]!;
+    const endTime = last.type === 'end' ? last.arrival : last.departure;
+    if (endTime > (v.shift?.end ?? Infinity) + TOL) fail(`${v.id} ends after its shift`);
+    const first = steps[0]!;
+    const startTime = first.type === 'start' ? first.departure : first.service_start;
+    if (first.type === 'job' && first.waiting > TOL) fail(`open start ${v.id} waits at its first job`);
+    if (Math.abs(route.duration - (endTime - startTime)) > TOL) fail(`duration of ${v.id}`);
+    if (Math.abs(route.distance - distance) > TOL) fail(`distance of ${v.id}`);
+    if (seq.length > (v.maxStops ?? Infinity)) fail(`max stops on ${v.id}`);
+    if (route.duration > (v.maxDurationS ?? Infinity) + TOL) fail(`max duration on ${v.id}`);
+    if (distance > (v.maxDistanceM ?? Infinity) + TOL) fail(`max distance on ${v.id}`);
+    totalDistance += distance;
+    totalDuration += route.duration;
+  }
+  for (const u of s.unassigned) {
+    if (seen.has(u.job)) fail(`job ${u.job} both served and unassigned`);
+    if (!jobIndex.has(u.job)) fail(`unknown unassigned job ${u.job}`);
+    seen.add(u.job);
+  }
+  if (seen.size !== p.jobs.length) fail(`${p.jobs.length - seen.size} jobs lost`);
+  if (Math.abs(s.summary.distance - totalDistance) > 1e-4) fail('summary distance');
+  if (Math.abs(s.summary.duration - totalDuration) > 1e-4) fail('summary duration');
+  if (s.summary.vehicles !== s.routes.length) fail('summary vehicles');
+  if (s.summary.unassigned !== s.unassigned.length) fail('summary unassigned');
+  return sequences;
+}
+
+/** True when job i can be added somewhere (any position of any route, or an unused vehicle). */
+export function fitsSomewhere(p: MatrixProblem, sequences: Map<string, number[]>, i: number): boolean {
+  for (const v of p.vehicles) {
+    const seq = sequences.get(v.id) ?? [];
+    for (let pos = 0; pos <= seq.length; pos++) {
+      const candidate = [...seq.slice(0, pos), i, ...seq.slice(pos)];
+      // A margin stricter than the solver's tolerance: "fits" must not hinge on rounding.
+      if (minimalRoute(p, v, candidate, -1e-4)) return true;
+    }
+  }
+  return false;
+}
+
+/** The reason a job could get when no vehicle can serve it alone; null when one can. */
+export function servableAlone(p: MatrixProblem, i: number): boolean {
+  return p.vehicles.some((v) => minimalRoute(p, v, [i]) !== null);
+}
+
+export const REASONS: UnassignedReason[] = [
+  'capacity', 'time_window', 'skills', 'max_stops', 'max_duration', 'max_distance', 'no_vehicle', 'unreachable',
+];

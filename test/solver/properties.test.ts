@@ -1,0 +1,134 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Job, Vehicle } from '../../src/solver/model.js';
+import { solve } from '../../src/solver/solve.js';
+import { checkSolution, fitsSomewhere, REASONS, servableAlone, type MatrixProblem } from './checker.js';
+
+const SKILLS = ['fridge', 'lift'];
+
+/** Random small problems on caller matrices: windows (sometimes two), capacities, skills, limits, open routes. */
+const problemArb: fc.Arbitrary<MatrixProblem> = fc
+  .record({
+    points: fc.array(fc.tuple(fc.integer({ min: 0, max: 100 }), fc.integer({ min: 0, max: 100 })), { minLength: 3, maxLength: 13 }),
+    slowness: fc.double({ min: 0.5, max: 2, noNaN: true }),
+    dims: fc.integer({ min: 1, max: 2 }),
+    seedJobs: fc.array(
+      fc.record({
+        service: fc.integer({ min: 0, max: 15 }),
+        windows: fc.integer({ min: 0, max: 2 }),
+        a: fc.integer({ min: 0, max: 300 }),
+        width: fc.integer({ min: 5, max: 200 }),
+        gap: fc.integer({ min: 10, max: 100 }),
+        demand: fc.array(fc.integer({ min: 0, max: 6 }), { minLength: 2, maxLength: 2 }),
+        priority: fc.integer({ min: 0, max: 10 }),
+        skill: fc.integer({ min: 0, max: 5 }),
+      }),
+      { minLength: 12, maxLength: 12 },
+    ),
+    vehicles: fc.array(
+      fc.record({
+        hasStart: fc.boolean(),
+        hasEnd: fc.boolean(),
+        startLoc: fc.nat(),
+        endLoc: fc.nat(),
+        shift: fc.option(fc.tuple(fc.integer({ min: 0, max: 100 }), fc.integer({ min: 150, max: 800 }))),
+        capacity: fc.array(fc.integer({ min: 3, max: 25 }), { minLength: 2, maxLength: 2 }),
+        skills: fc.subarray(SKILLS),
+        maxStops: fc.option(fc.integer({ min: 1, max: 8 })),
+        maxDurationS: fc.option(fc.integer({ min: 50, max: 600 })),
+        maxDistanceM: fc.option(fc.integer({ min: 50, max: 500 })),
+        speedFactor: fc.option(fc.double({ min: 0.8, max: 1.5, noNaN: true })),
+        fixedCost: fc.option(fc.integer({ min: 0, max: 100 })),
+        costPerKm: fc.option(fc.integer({ min: 0, max: 100 })),
+      }),
+      { minLength: 1, maxLength: 3 },
+    ),
+  })
+  .map(({ points, slowness, dims, seedJobs, vehicles }) => {
+    const size = points.length;
+    const distances = new Float64Array(size * size);
+    const durations = new Float64Array(size * size);
+    for (let i = 0; i < size; i++) {
+      for (let j = 0; j < size; j++) {
+        const d = Math.hypot(points[i]![0] - points[j]![0], points[i]![1] - points[j]![1]);
+        distances[i * size + j] = d;
+        durations[i * size + j] = d * slowness;
+      }
+    }
+    const jobs: Job[] = [];
+    for (let i = 1; i < size; i++) {
+      const s = seedJobs[i - 1]!;
+      const windows =
+        s.windows === 0 ? undefined
+        : s.windows === 1 ? [{ start: s.a, end: s.a + s.width }]
+        : [{ start: s.a, end: s.a + s.width }, { start: s.a + s.width + s.gap, end: s.a + 2 * s.width + s.gap }];
+      jobs.push({
+        id: `j${i}`, location: { index: i }, serviceS: s.service, timeWindows: windows, demand: s.demand.slice(0, dims),
+        priority: s.priority, skills: s.skill < SKILLS.length ? [SKILLS[s.skill]!] : [],
+      });
+    }
+    const vs: Vehicle[] = vehicles.map((v, k) => ({
+      id: `v${k}`,
+      ...(v.hasStart ? { start: { index: v.startLoc % size } } : {}),
+      ...(v.hasEnd ? { end: { index: v.endLoc % size } } : {}),
+      ...(v.shift ? { shift: { start: v.shift[0], end: v.shift[1] } } : {}),
+      capacity: v.capacity.slice(0, dims), skills: v.skills,
+      ...(v.maxStops !== null ? { maxStops: v.maxStops } : {}),
+      ...(v.maxDurationS !== null ? { maxDurationS: v.maxDurationS } : {}),
+      ...(v.maxDistanceM !== null ? { maxDistanceM: v.maxDistanceM } : {}),
+      ...(v.speedFactor !== null ? { speedFactor: v.speedFactor } : {}),
+      ...(v.fixedCost !== null ? { fixedCost: v.fixedCost } : {}),
+      ...(v.costPerKm !== null ? { costPerKm: v.costPerKm } : {}),
+    }));
+    return { jobs, vehicles: vs, matrices: { size, durations, distances } };
+  });
+
+const optionsArb = fc.record({
+  seed: fc.integer({ min: 1, max: 1000 }),
+  minimize: fc.constantFrom('cost' as const, 'vehicles' as const),
+  objective: fc.constantFrom('distance' as const, 'duration' as const, 'cost' as const),
+  balance: fc.option(fc.record({ weight: fc.constantFrom(0.5, 5), by: fc.constantFrom('duration' as const, 'stops' as const) })),
+});
+
+describe('solver properties on random small problems', () => {
+  it('returns feasible solutions that lose no job, leave out nothing that fits, and give valid reasons', () => {
+    fc.assert(
+      fc.property(problemArb, optionsArb, (problem, o) => {
+        const solution = solve(problem, {
+          seed: o.seed, minimize: o.minimize, objective: o.objective, maxIterations: 60,
+          ...(o.balance ? { balance: o.balance } : {}),
+        });
+        const sequences = checkSolution(problem, solution);
+        for (const u of solution.unassigned) {
+          const i = problem.jobs.findIndex((j) => j.id === u.job);
+          expect(REASONS).toContain(u.reason);
+          expect(fitsSomewhere(problem, sequences, i), `job ${u.job} fits but is unassigned`).toBe(false);
+          if (u.reason !== 'no_vehicle') expect(servableAlone(problem, i), `job ${u.job}: ${u.reason}`).toBe(false);
+          if (u.reason === 'skills') {
+            const need = problem.jobs[i]!.skills ?? [];
+            expect(problem.vehicles.some((v) => need.every((s) => (v.skills ?? []).includes(s)))).toBe(false);
+          }
+        }
+        // Priority: an unassigned job never has a higher priority than a served job it could replace alone.
+        expect(solution.summary.priority).toBe(
+          solution.routes.reduce((a, r) => a + r.steps.filter((s) => s.type === 'job').reduce((b, s) => {
+            const p = problem.jobs.find((j) => j.id === s.job)!.priority ?? 0;
+            return b + (p === 0 ? 5 : p);
+          }, 0), 0),
+        );
+      }),
+      { numRuns: Number(process.env.SOLVER_RUNS ?? 150), seed: Number(process.env.SOLVER_SEED ?? 20261124) },
+    );
+  });
+
+  it('gives the same solution for the same seed', () => {
+    fc.assert(
+      fc.property(problemArb, fc.integer({ min: 1, max: 1000 }), (problem, seed) => {
+        const a = solve(problem, { seed, maxIterations: 40 });
+        const b = solve(problem, { seed, maxIterations: 40 });
+        expect(JSON.stringify(b)).toBe(JSON.stringify(a));
+      }),
+      { numRuns: 25, seed: 7 },
+    );
+  });
+});
