@@ -40,6 +40,9 @@ function lastWindow(stop) {
   return { from: w.from ?? null, to: w.to ?? null };
 }
 
+/** Stop statuses after which the stop has no arrival ahead of it. */
+export const DONE_STATUSES = new Set(['completed', 'failed', 'cancelled']);
+
 /**
  * @param {string | null} arrival
  * @param {string | null} windowTo
@@ -64,6 +67,7 @@ function toRouteStop(raw, index, stopsById) {
   if (typeof lat !== 'number' || typeof lng !== 'number') return null;
   const window = lastWindow(stop);
   const plannedArrival = raw?.planned_arrival ?? null;
+  const status = String(raw?.status ?? stop?.status ?? 'assigned');
   const eta = raw?.updated_arrival ?? raw?.eta ?? null;
   return {
     id,
@@ -75,8 +79,9 @@ function toRouteStop(raw, index, stopsById) {
     eta,
     windowFrom: window.from,
     windowTo: window.to,
-    status: String(raw?.status ?? stop?.status ?? 'assigned'),
-    late: isAfterWindow(eta ?? plannedArrival, window.to),
+    status,
+    // A stop that is done cannot be late any more, whatever its last estimate said.
+    late: !DONE_STATUSES.has(status) && isAfterWindow(eta ?? plannedArrival, window.to),
   };
 }
 

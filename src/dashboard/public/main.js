@@ -8,6 +8,8 @@ import { createMapView } from './map-view.js';
 import { createRoutePanel } from './route-panel.js';
 import { forgetToken, readToken, saveToken } from './token-store.js';
 
+const REFRESH_MS = 30_000;
+
 const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
 
 /** @param {string} text @param {'info' | 'error' | 'warning'} [kind] */
@@ -223,6 +225,11 @@ async function start() {
   });
 
   await reload();
+  // Live frames carry positions and ETAs, not stop statuses: refresh the day now and then to show completed stops,
+  // unless the planner is busy or in the middle of a drag.
+  setInterval(() => {
+    if (!busy && !document.querySelector('li.stop.dragging')) void reload();
+  }, REFRESH_MS);
   setStatus('connecting…');
   connectLiveFeed({
     token,

@@ -1,7 +1,7 @@
 // The side panel: one card per route with its stops in order (planned arrival, live ETA, status), late stops in
 // red, a reoptimize button, and drag and drop of stops within a route, across routes, or from the unrouted list.
 import { clockTime, escapeHtml, hoursMinutes, kilometres } from './format.js';
-import { isAfterWindow } from './day-data.js';
+import { DONE_STATUSES, isAfterWindow } from './day-data.js';
 
 /**
  * @typedef {{ stopId: string, fromRouteId: string | null, toRouteId: string, position: number }} StopMove
@@ -23,11 +23,12 @@ function windowText(s) {
 function stopItem(s, routeId) {
   const li = document.createElement('li');
   li.className = `stop${s.late ? ' late' : ''} status-${s.status}`;
-  li.draggable = !['completed', 'failed', 'cancelled'].includes(s.status);
+  li.draggable = !DONE_STATUSES.has(s.status);
   li.dataset.testid = 'panel-stop';
   li.dataset.stopId = s.id;
   if (routeId) li.dataset.routeId = routeId;
   li.dataset.windowTo = s.windowTo ?? '';
+  li.dataset.status = s.status;
   li.innerHTML = `
     <span class="seq">${routeId ? s.seq : '•'}</span>
     <span class="label" title="${escapeHtml(s.label)}">${escapeHtml(s.label)}</span>
@@ -155,7 +156,7 @@ export function createRoutePanel(container, actions) {
     const marked = [];
     for (const r of live.remaining) {
       const li = container.querySelector(`li.stop[data-stop-id="${CSS.escape(r.stopId)}"]`);
-      if (!(li instanceof HTMLElement)) continue;
+      if (!(li instanceof HTMLElement) || DONE_STATUSES.has(li.dataset.status ?? '')) continue;
       const eta = li.querySelector('.eta');
       if (eta) eta.textContent = r.eta ? clockTime(r.eta) : '–';
       const late = r.late || isAfterWindow(r.eta, li.dataset.windowTo || null);
