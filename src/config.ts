@@ -12,6 +12,8 @@ export interface Config {
   rateLimit: { max: number; windowMs: number };
   /** Largest accepted request body, bytes; larger answers 413. */
   bodyLimitBytes: number;
+  /** Rendered stop-list pages kept in memory (served while no stop changed); 0 switches the cache off. */
+  pageCacheEntries: number;
   /** Check every response against its zod schema (tests); off in production for speed. */
   validateResponses: boolean;
   /** Nominatim-compatible search endpoint used to geocode stops sent without coordinates; null: coordinates required. */
@@ -26,6 +28,7 @@ export const DEFAULT_CONFIG: Config = {
   seedDemo: true,
   rateLimit: { max: 1200, windowMs: 60_000 },
   bodyLimitBytes: 5 * 1024 * 1024,
+  pageCacheEntries: 200,
   validateResponses: false,
   geocoderUrl: null,
   logLevel: 'info',
@@ -54,6 +57,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly 
       windowMs: DEFAULT_CONFIG.rateLimit.windowMs,
     },
     bodyLimitBytes: DEFAULT_CONFIG.bodyLimitBytes,
+    pageCacheEntries: intFrom(env.MILKRUN_PAGE_CACHE, DEFAULT_CONFIG.pageCacheEntries, 'MILKRUN_PAGE_CACHE'),
     validateResponses: env.MILKRUN_VALIDATE_RESPONSES === '1',
     geocoderUrl: env.MILKRUN_GEOCODER_URL || null,
     logLevel: logLevel as Config['logLevel'],

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ApiError, fieldName, valueAt, type FieldIssue } from '../errors.js';
@@ -16,6 +16,7 @@ import {
   deleteStop,
   getStop,
   listStops,
+  listStopsJson,
   stopHistory,
   updateStop,
   upsertStop,
@@ -24,6 +25,8 @@ import {
   type ResolvedStopPatch,
 } from '../../store/stops.js';
 import type { Auth } from '../types.js';
+import { PageCache } from '../page-cache.js';
+import { tableVersion } from '../../store/change-counters.js';
 
 const tags = ['stops'];
 export const MAX_BULK_STOPS = 500;
@@ -79,10 +82,22 @@ const BulkAnswer = z.object({ data: z.array(Stop), created: z.number(), updated:
 
 export default async function stopRoutes(root: FastifyInstance): Promise<void> {
   const app = root.withTypeProvider<ZodTypeProvider>();
+  const pages = new PageCache(app.config.pageCacheEntries);
 
-  app.get('/stops', { schema: { tags, querystring: StopListQuery, response: { 200: listOf(Stop), ...errorResponses } } }, async (req) =>
-    listStops(app.db, req.auth.organizationId, req.query),
-  );
+  app.get('/stops', { schema: { tags, querystring: StopListQuery, response: { 200: listOf(Stop), ...errorResponses } } }, async (req, reply) => {
+    if (app.config.validateResponses) return listStops(app.db, req.auth.organizationId, req.query);
+    // Already JSON (built by SQLite): fastify sends strings as they are.
+    const orgId = req.auth.organizationId;
+    const version = tableVersion(app.db, orgId, 'stops');
+    const key = `${orgId}|${JSON.stringify(req.query)}`;
+    let body = pages.get(key, version);
+    if (body === undefined) {
+      body = listStopsJson(app.db, orgId, req.query);
+      pages.set(key, version, body);
+    }
+    const plain: FastifyReply = reply;
+    return plain.type('application/json; charset=utf-8').send(body);
+  });
 
   app.post('/stops', { schema: { tags, body: StopInput, response: { 200: Stop, 201: Stop, ...errorResponses } } }, async (req, reply) => {
     const orgId = req.auth.organizationId;

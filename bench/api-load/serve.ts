@@ -1,0 +1,64 @@
+/**
+ * One server for the API load benchmark, in its own process so the load generator does not share its event loop.
+ * `serve.ts api`: Milkrun on a temp database seeded with 1,000 stops (`api-nocache`: without the stop-page cache);
+ * `serve.ts bare`: fastify hello-world.
+ * Prints one JSON line `{ port, token? }` once listening.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Fastify from 'fastify';
+import { buildApp } from '../../src/api/app.js';
+import { DEFAULT_CONFIG } from '../../src/config.js';
+import { openDb } from '../../src/store/db.js';
+import { ensureOrganization } from '../../src/store/organizations.js';
+import { upsertStopsAtomically } from '../../src/store/stops.js';
+import { createToken } from '../../src/store/tokens.js';
+
+const STOPS = 1000;
+
+async function api(pageCacheEntries: number): Promise<void> {
+  const file = join(mkdtempSync(join(tmpdir(), 'milkrun-bench-')), 'bench.db');
+  const db = openDb(file);
+  const { organization } = ensureOrganization(db, 'Bench');
+  upsertStopsAtomically(
+    db,
+    organization.id,
+    Array.from({ length: STOPS }, (_, i) => ({
+      address: `Benchmark street ${i + 1}, Tallinn`,
+      lat: 59.38 + (i % 40) * 0.002,
+      lng: 24.6 + Math.floor(i / 40) * 0.01,
+      customer_name: `Customer ${i + 1}`,
+      phone: `+3725${String(1000000 + i)}`,
+      notes: i % 3 === 0 ? 'Call on arrival' : null,
+      time_windows: [{ from: '2026-05-08T09:00:00+03:00', to: '2026-05-08T12:00:00+03:00' }],
+      service_duration_s: 300,
+      demand: [10],
+      priority: 5,
+      skills: [],
+      type: 'delivery' as const,
+      external_id: `bench-${i}`,
+      service_area_id: null,
+    })),
+  );
+  const { token } = createToken(db, organization.id, { name: 'bench', scope: 'full_access' });
+  const app = await buildApp({
+    db,
+    config: { ...DEFAULT_CONFIG, dbFile: file, logLevel: 'silent', rateLimit: { max: 1e9, windowMs: 60_000 }, pageCacheEntries },
+  });
+  const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  console.log(JSON.stringify({ port: Number(new URL(address).port), token }));
+}
+
+async function bare(): Promise<void> {
+  const app = Fastify({ logger: false });
+  app.get('/', async () => ({ hello: 'world' }));
+  // A body as large as the API's page of 100 stops, to separate transfer cost from API work.
+  const page = JSON.stringify({ data: Array.from({ length: 100 }, (_, i) => ({ id: `stp_${i}`, text: 'x'.repeat(540) })) });
+  app.get('/page', async (_req, reply) => reply.type('application/json').send(page));
+  const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  console.log(JSON.stringify({ port: Number(new URL(address).port) }));
+}
+
+const mode = process.argv[2];
+await (mode === 'bare' ? bare() : api(mode === 'api-nocache' ? 0 : DEFAULT_CONFIG.pageCacheEntries));

@@ -1,0 +1,41 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { client, makeApp, orgWithToken, removeDir, type TestApp } from './helpers.js';
+
+// The production path: pages rendered by SQLite and cached until a stop changes.
+describe('stop list without response validation (rendered and cached pages)', () => {
+  let t: TestApp;
+  let api: ReturnType<typeof client>;
+  let other: ReturnType<typeof client>;
+
+  beforeAll(async () => {
+    t = await makeApp({ validateResponses: false });
+    api = client(t.app, orgWithToken(t.db, 'Cache').token);
+    other = client(t.app, orgWithToken(t.db, 'Other').token);
+  });
+  afterAll(async () => {
+    await t.close();
+    removeDir(t.dir);
+  });
+
+  it('serves fresh data after every kind of write', async () => {
+    const a = (await api('POST', '/api/v1/stops', { lat: 59.1, lng: 24.1, notes: 'one' })).data;
+    const first = await api('GET', '/api/v1/stops');
+    expect(first.headers['content-type']).toMatch(/^application\/json/);
+    expect(first.data).toEqual({ data: [a], next_cursor: null });
+    expect((await api('GET', '/api/v1/stops')).body).toBe(first.body);
+
+    const patched = (await api('PATCH', `/api/v1/stops/${a.id}`, { notes: 'two' })).data;
+    expect((await api('GET', '/api/v1/stops')).data.data).toEqual([patched]);
+
+    // A write by another module, straight to SQL, is seen too (triggers count it).
+    t.db.prepare("UPDATE stops SET notes = 'three' WHERE id = ?").run(a.id);
+    expect((await api('GET', '/api/v1/stops')).data.data[0].notes).toBe('three');
+
+    const b = (await api('POST', '/api/v1/stops', { lat: 59.2, lng: 24.2 })).data;
+    expect((await api('GET', '/api/v1/stops')).data.data.map((s: { id: string }) => s.id)).toEqual([a.id, b.id]);
+    expect((await api('GET', '/api/v1/stops?limit=1')).data.next_cursor).toEqual(expect.any(String));
+    await api('DELETE', `/api/v1/stops/${a.id}`);
+    expect((await api('GET', '/api/v1/stops')).data.data.map((s: { id: string }) => s.id)).toEqual([b.id]);
+    expect((await other('GET', '/api/v1/stops')).data).toEqual({ data: [], next_cursor: null });
+  });
+});
