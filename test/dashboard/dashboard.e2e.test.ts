@@ -96,6 +96,21 @@ describe.skipIf(!existsSync(CHROMIUM))('dispatcher dashboard in chromium', () =>
 
     const { organization } = ensureOrganization(db, 'E2E Dispatch');
     token = createToken(db, organization.id, { name: 'e2e', scope: 'full_access' }).token;
+    // Two service areas: the city (every stop is inside it) and a MultiPolygon with a hole, drawn as one shape.
+    const square = (w: number, s: number, e: number, n: number) => [[w, s], [e, s], [e, n], [w, n], [w, s]];
+    const areas = [
+      { name: 'Tallinn', geojson: { type: 'Feature', properties: {},
+        geometry: { type: 'Polygon', coordinates: [square(24.6, 59.38, 24.85, 59.48)] } } },
+      { name: 'Pirita', geojson: { type: 'Feature', properties: {},
+        geometry: { type: 'MultiPolygon', coordinates: [
+          [square(24.82, 59.45, 24.9, 59.5), square(24.84, 59.46, 24.86, 59.47)],
+          [square(24.92, 59.45, 24.95, 59.48)],
+        ] } } },
+    ];
+    for (const area of areas) {
+      const created = await api('POST', '/service-areas', area);
+      expect(created.status, JSON.stringify(created.data)).toBe(201);
+    }
     for (let v = 1; v <= 3; v++) {
       const vehicle = await api('POST', '/vehicles', {
         name: `Van ${v}`,
@@ -150,6 +165,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dispatcher dashboard in chromium', () =>
     await page.getByTestId('token-submit').click();
     await page.getByTestId('no-routes').waitFor();
     expect(await page.getByTestId('unrouted-card').locator('li.stop').count()).toBe(16);
+    expect(await page.locator('[data-testid=service-area]').count()).toBe(2);
     expect(await page.evaluate(() => Object.keys(localStorage).length)).toBe(0);
     expect(await page.evaluate(() => Object.values(sessionStorage))).toEqual([token]);
     // A reload does not ask again.
