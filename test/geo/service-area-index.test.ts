@@ -202,3 +202,26 @@ describe('ServiceAreaIndex agrees with a plain loop of turf tests', () => {
     );
   });
 });
+
+describe('pointInFlatPolygon latitude bands', () => {
+  it('agrees with turf on a 160-edge staircase, on band boundaries, stair treads and corners', () => {
+    // Stairs up the east side from (0, 0) to (40, 40), straight back down the west side: horizontal edges sit
+    // exactly on band boundaries (40 bands over 40 units of latitude).
+    const ring: number[][] = [[0, 0]];
+    for (let s = 0; s < 40; s++) ring.push([s + 1, s], [s + 1, s + 1]);
+    ring.push([0, 40], [0, 0]);
+    const rings = [ring, [[0.25, 20], [0.75, 20], [0.75, 30], [0.25, 30], [0.25, 20]]];
+    const flat = flattenPolygon(rings);
+    expect(flat.bandCount).toBeGreaterThan(10);
+    const turfPolygon = { type: 'Polygon' as const, coordinates: rings };
+    let inside = 0;
+    for (let y = -0.5; y <= 40.5; y += 0.25) {
+      for (let x = -0.5; x <= 41; x += 0.25) {
+        const expected = booleanPointInPolygon([x, y], turfPolygon);
+        expect(pointInFlatPolygon(flat, x, y)).toBe(expected);
+        if (expected) inside++;
+      }
+    }
+    expect(inside).toBeGreaterThan(1000);
+  });
+});
