@@ -134,6 +134,15 @@ export function toEnvelope(
     };
   }
   const fe = error as FastifyError;
+  if (typeof fe.code === 'string' && fe.code.startsWith('SQLITE_CONSTRAINT')) {
+    // A uniqueness or reference rule the checks before the write did not catch (e.g. an external_id taken by another
+    // resource): the request conflicts with stored data.
+    const what = fe.code === 'SQLITE_CONSTRAINT_FOREIGNKEY' ? 'refers to a resource that does not exist' : 'conflicts with stored data';
+    return {
+      status: 409,
+      body: { error: { code: 'conflict', message: `The request ${what}`, details: { constraint: fe.message }, requestId } },
+    };
+  }
   if (fe.code === 'RATE_LIMITED' || fe.statusCode === 429) {
     return {
       status: 429,

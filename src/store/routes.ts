@@ -273,6 +273,43 @@ export function setRouteDriver(db: Db, orgId: string, routeId: string, driverId:
   })();
 }
 
+export function findRouteIdByExternalId(db: Db, orgId: string, externalId: string): string | undefined {
+  const row = stmt(db, 'SELECT id FROM routes WHERE organization_id = ? AND external_id = ?').get(orgId, externalId) as
+    | { id: string }
+    | undefined;
+  return row?.id;
+}
+
+/** Updates a route's own fields (not its stops); emits route.updated. */
+export function updateRouteFields(
+  db: Db,
+  orgId: string,
+  routeId: string,
+  fields: { name?: string | null; date?: string | null; vehicle_id?: string | null; driver_id?: string | null },
+): Route {
+  return db.transaction(() => {
+    const cur = getRouteSummary(db, orgId, routeId)!;
+    const next = {
+      name: fields.name !== undefined ? fields.name : cur.name,
+      date: fields.date !== undefined ? fields.date : cur.date,
+      vehicle_id: fields.vehicle_id !== undefined ? fields.vehicle_id : cur.vehicle_id,
+      driver_id: fields.driver_id !== undefined ? fields.driver_id : cur.driver_id,
+    };
+    stmt(db, 'UPDATE routes SET name = ?, date = ?, vehicle_id = ?, driver_id = ?, updated_at = ? WHERE id = ? AND organization_id = ?').run(
+      next.name,
+      next.date,
+      next.vehicle_id,
+      next.driver_id,
+      nowIso(),
+      routeId,
+      orgId,
+    );
+    const route = getRoute(db, orgId, routeId)!;
+    recordEvent(db, { organizationId: orgId, type: 'route.updated', resourceType: 'route', resourceId: routeId, data: route });
+    return route;
+  })();
+}
+
 export function setRouteVehicle(db: Db, orgId: string, routeId: string, vehicleId: string): void {
   stmt(db, 'UPDATE routes SET vehicle_id = ?, optimized = 0, updated_at = ? WHERE id = ? AND organization_id = ?').run(vehicleId, nowIso(), routeId, orgId);
 }

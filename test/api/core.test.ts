@@ -104,6 +104,37 @@ describe('auth, errors, request ids', () => {
     }
   });
 
+  it('409 when an external_id is taken by another resource; 415 for non-JSON bodies', async () => {
+    const c = client(t.app, full);
+    await c('POST', '/api/v1/depots', { name: 'A', lat: 1, lng: 1, external_id: 'dep-a' });
+    const b = (await c('POST', '/api/v1/depots', { name: 'B', lat: 1, lng: 1, external_id: 'dep-b' })).data;
+    const taken = await c('PATCH', `/api/v1/depots/${b.id}`, { external_id: 'dep-a' });
+    expect(taken.statusCode).toBe(409);
+    expect(taken.data.error.code).toBe('conflict');
+    const text = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/depots',
+      headers: { authorization: `Bearer ${full}`, 'content-type': 'application/xml' },
+      payload: '<depot/>',
+    });
+    expect(text.statusCode).toBe(415);
+    expect(JSON.parse(text.body).error.code).toBe('unsupported_media_type');
+  });
+
+  it('500 envelope hides the cause and keeps the request id', async () => {
+    const broken = await makeApp({}, { solver: { solve: async () => { throw new Error('secret internals'); } } });
+    try {
+      const c = client(broken.app, orgWithToken(broken.db, 'B').token);
+      const res = await c('POST', '/api/v1/routes/plan', { stops: [{ lat: 1, lng: 1 }], vehicles: [{ name: 'V' }] });
+      expect(res.statusCode).toBe(500);
+      expect(res.data.error).toEqual({ code: 'internal', message: 'Internal server error', details: null, requestId: res.headers['x-request-id'] });
+      expect(res.body).not.toContain('secret');
+    } finally {
+      await broken.close();
+      removeDir(broken.dir);
+    }
+  });
+
   it('serves the OpenAPI document and the docs page', async () => {
     const doc = await t.app.inject({ method: 'GET', url: '/openapi.json' });
     expect(doc.statusCode).toBe(200);

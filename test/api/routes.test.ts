@@ -199,6 +199,13 @@ describe('routes and optimization (real solver, in process)', () => {
     expect(created.statusCode).toBe(201);
     expect(created.data).toMatchObject({ name: 'Manual', optimized: false, stop_count: 2 });
     expect(created.data.stops.map((s: { stop_id: string }) => s.stop_id)).toEqual([a.id, b.id]);
+    const upsert = await api('POST', '/api/v1/routes', { name: 'Renamed', external_id: 'manual-1', stop_ids: [] });
+    expect(upsert.statusCode).toBe(201);
+    const again = await api('POST', '/api/v1/routes', { name: 'Renamed twice', external_id: 'manual-1' });
+    expect(again.statusCode).toBe(200);
+    expect(again.data).toMatchObject({ id: upsert.data.id, name: 'Renamed twice' });
+    const clash = await api('POST', '/api/v1/routes', { external_id: 'manual-1', stop_ids: [a.id] });
+    expect(clash.statusCode).toBe(409);
     const del = await api('DELETE', `/api/v1/routes/${created.data.id}`);
     expect(del.statusCode).toBe(200);
     expect((await api('GET', `/api/v1/stops/${a.id}`)).data).toMatchObject({ status: 'pending', route_id: null });

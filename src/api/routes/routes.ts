@@ -19,6 +19,7 @@ import {
   appendRouteStops,
   createRoute,
   deleteRoute,
+  findRouteIdByExternalId,
   getRoute,
   getRouteSummary,
   listRoutes,
@@ -26,7 +27,9 @@ import {
   routeTimeline,
   setRouteDriver,
   setRouteVehicle,
+  updateRouteFields,
 } from '../../store/routes.js';
+import { getDriver } from '../../store/drivers.js';
 import { getStop } from '../../store/stops.js';
 import { getVehicle } from '../../store/vehicles.js';
 import { assertCrewMayServeStops } from '../../store/service-area-limits.js';
@@ -71,12 +74,35 @@ export default async function routeRoutes(root: FastifyInstance): Promise<void> 
 
   app.post(
     '/routes',
-    { schema: { tags, description: 'A route with pending stops in the given order (not optimized).', body: RouteCreate, response: { 201: Route, ...errorResponses } } },
+    {
+      schema: {
+        tags,
+        description: 'A route with pending stops in the given order (not optimized); an existing external_id updates that route.',
+        body: RouteCreate,
+        response: { 200: Route, 201: Route, ...errorResponses },
+      },
+    },
     async (req, reply) => {
       const orgId = req.auth.organizationId;
       const b = req.body;
       if (b.vehicle_id && !getVehicle(app.db, orgId, b.vehicle_id)) {
         throw new ApiError('validation_error', `Unknown vehicle ${b.vehicle_id}`, [{ field: 'vehicle_id', message: 'no such vehicle', value: b.vehicle_id }]);
+      }
+      if (b.driver_id && !getDriver(app.db, orgId, b.driver_id)) {
+        throw new ApiError('validation_error', `Unknown driver ${b.driver_id}`, [{ field: 'driver_id', message: 'no such driver', value: b.driver_id }]);
+      }
+      const existingId = b.external_id ? findRouteIdByExternalId(app.db, orgId, b.external_id) : undefined;
+      if (existingId) {
+        // Upsert: the route's own fields are updated in place; its stops change only through the stop endpoints.
+        const current = getRoute(app.db, orgId, existingId)!.stops.map((s) => s.stop_id);
+        if (b.stop_ids.length > 0 && b.stop_ids.join(',') !== current.join(',')) {
+          throw new ApiError('conflict', `Route ${existingId} (external_id ${b.external_id}) exists with other stops; change them with PUT /routes/${existingId}/stops or /order`, {
+            route_id: existingId,
+            stop_ids: current,
+          });
+        }
+        const { name, date, vehicle_id, driver_id } = b;
+        return reply.status(200).send(updateRouteFields(app.db, orgId, existingId, { name, date, vehicle_id, driver_id }));
       }
       const schedule = planFor(app, orgId, b.stop_ids, b.vehicle_id ?? null, 'stop_ids');
       assertCrewMayServeStops(app.db, orgId, { vehicleId: b.vehicle_id, driverId: b.driver_id }, b.stop_ids);
