@@ -168,7 +168,8 @@ async function start() {
     const body = result.data ?? {};
     const dropped = Array.isArray(body.unassigned) ? body.unassigned.length : 0;
     showMessage(body.changed === false ? 'Already optimized: nothing to change.'
-      : `Route reoptimized${dropped ? `; ${dropped} stop(s) could not stay on it` : ''}.`, dropped ? 'warning' : 'info');
+      : `Route reoptimized${dropped ? `; ${dropped} stop(s) cannot be served in time (kept at the end)` : ''}.`,
+    dropped ? 'warning' : 'info');
   }
 
   /** @param {import('./route-panel.js').StopMove} move */
