@@ -10,10 +10,13 @@ import { jsonErrorOffset } from './json-error-offset.js';
 
 const nonNegative = z.number().nonnegative();
 
-const locationSchema = z.union([
-  z.strictObject({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180) }),
-  z.strictObject({ index: z.int().nonnegative() }),
-]);
+const locationSchema = z.union(
+  [
+    z.strictObject({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180) }),
+    z.strictObject({ index: z.int().nonnegative() }),
+  ],
+  { error: 'expected a location: { "lat": number, "lng": number } or { "index": integer }' },
+);
 
 const timeWindowSchema = z
   .strictObject({ start: z.number(), end: z.number() })

@@ -57,6 +57,8 @@ describe('problem JSON', () => {
     ['an index location without matrices', { ...valid, jobs: [{ id: 'x', location: { index: 0 } }] }, 'jobs[0].location', /needs "matrices"/],
     ['an index outside the matrices', { jobs: [{ id: 'x', location: { index: 2 } }], vehicles: [{ id: 'v' }], matrices: { durations: [0, 1, 1, 0], distances: [0, 1, 1, 0] } }, 'jobs[0].location.index', /outside the 2×2 matrices/],
     ['a non-square matrix', { jobs: [], vehicles: [{ id: 'v' }], matrices: { durations: [0, 1, 1], distances: [0, 1, 1] } }, 'matrices.durations', /must be square/],
+    ['a location of neither kind', { ...valid, jobs: [{ id: 'x', location: 'Berlin' }] }, 'jobs[0].location', /expected a location/],
+    ['a latitude out of range', { ...valid, jobs: [{ id: 'x', location: { lat: 91, lng: 0 } }] }, 'jobs[0].location.lat', /90/],
     ['a bad option', { ...valid, options: { minimize: 'trucks' } }, 'options.minimize', /.+/],
   ])('names the field for %s', (_what, input, path, reason) => {
     const error = errorOf(input);
