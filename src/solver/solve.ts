@@ -15,8 +15,17 @@ import { Proposal } from './proposal.js';
 import { Random } from './random.js';
 import { buildSolution } from './solution-output.js';
 import { SolutionState } from './solution-state.js';
-import { localSearch } from './search/local-search.js';
+import { improve } from './search/local-search.js';
 import { ruinAndRecreate } from './search/ruin-recreate.js';
+
+const SAVINGS_LAMBDAS = [0.6, 1.4, 2];
+
+/** Lexicographic: unassigned penalty, then cost (which includes the vehicle weight). */
+function isBetter(a: SolutionState, b: SolutionState): boolean {
+  const pa = a.penalty();
+  const pb = b.penalty();
+  return pa < pb || (pa === pb && a.cost() < b.cost() - 1e-9);
+}
 
 export function solve(problem: Problem, options: SolveOptions = {}): Solution {
   const inst = compileInstance(problem, options.objective);
@@ -26,7 +35,18 @@ export function solve(problem: Problem, options: SolveOptions = {}): Solution {
   const p = new Proposal(inst);
 
   buildSavingsSolution(sol, p);
-  localSearch(sol, rng, options.shouldStop);
+  improve(sol, rng, options.shouldStop);
+  if (options.localSearchOnly) {
+    // Without the metaheuristic, a few savings shapes are cheap insurance: keep the best local optimum.
+    const other = new SolutionState(inst, ev);
+    for (const lambda of SAVINGS_LAMBDAS) {
+      if (options.shouldStop?.()) break;
+      other.copyFrom(new SolutionState(inst, ev));
+      buildSavingsSolution(other, p, lambda);
+      improve(other, rng, options.shouldStop);
+      if (isBetter(other, sol)) sol.copyFrom(other);
+    }
+  }
   let iterations = 0;
   if (!options.localSearchOnly) {
     iterations = ruinAndRecreate(sol, rng, options);

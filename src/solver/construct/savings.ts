@@ -11,7 +11,8 @@ import { bestInsertion, type InsertionChoice } from './insertion.js';
 import type { Proposal } from '../proposal.js';
 import type { SolutionState } from '../solution-state.js';
 
-export function buildSavingsSolution(sol: SolutionState, p: Proposal): void {
+/** `lambda` weighs the edge between i and j in the saving (1: classic Clarke–Wright; other values shape routes). */
+export function buildSavingsSolution(sol: SolutionState, p: Proposal, lambda = 1): void {
   const inst = sol.inst;
   const nJobs = inst.nJobs;
   if (inst.nVehicles === 0 || nJobs === 0) return;
@@ -53,7 +54,7 @@ export function buildSavingsSolution(sol: SolutionState, p: Proposal): void {
       const j = inst.neighbours[i * k + t]!;
       if (routeOf[j] === -1) continue;
       const lj = inst.jobLoc[j]!;
-      const s = costM[li * n + depotIn]! + costM[depotOut * n + lj]! - costM[li * n + lj]!;
+      const s = costM[li * n + depotIn]! + costM[depotOut * n + lj]! - lambda * costM[li * n + lj]!;
       if (s > 0 && s < Infinity) pairs.push({ i, j, s });
     }
   }

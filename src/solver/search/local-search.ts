@@ -10,7 +10,8 @@ import { relocate } from '../operators/relocate.js';
 import { twoOpt } from '../operators/two-opt.js';
 import { twoOptStar } from '../operators/two-opt-star.js';
 import type { Random } from '../random.js';
-import type { SolutionState } from '../solution-state.js';
+import { SolutionState } from '../solution-state.js';
+import { eliminateOneRoute } from './route-elimination.js';
 
 export const OPERATORS: readonly Operator[] = [relocate, exchange, twoOptStar, twoOpt, orOpt];
 
@@ -43,4 +44,13 @@ export function localSearch(sol: SolutionState, rng: Random, shouldStop?: () => 
     }
   }
   return moves;
+}
+
+/** Local search, then route elimination, repeated while a route can be removed with a gain. */
+export function improve(sol: SolutionState, rng: Random, shouldStop?: () => boolean, ctx = new SearchContext(sol)): void {
+  const backup = new SolutionState(sol.inst, sol.ev);
+  for (;;) {
+    localSearch(sol, rng, shouldStop, ctx);
+    if (shouldStop?.() || !eliminateOneRoute(sol, backup, ctx.p1)) return;
+  }
 }
