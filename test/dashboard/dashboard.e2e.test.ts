@@ -69,6 +69,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dispatcher dashboard in chromium', () =>
   let page: Page;
   let baseUrl: string;
   let token: string;
+  let tokenId: string;
   const sockets: WebSocket[] = [];
   const pageErrors: string[] = [];
 
@@ -95,7 +96,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dispatcher dashboard in chromium', () =>
     baseUrl = `http://127.0.0.1:${address.port}`;
 
     const { organization } = ensureOrganization(db, 'E2E Dispatch');
-    token = createToken(db, organization.id, { name: 'e2e', scope: 'full_access' }).token;
+    ({ token, record: { id: tokenId } } = createToken(db, organization.id, { name: 'e2e', scope: 'full_access' }));
     // Two service areas: the city (every stop is inside it) and a MultiPolygon with a hole, drawn as one shape.
     const square = (w: number, s: number, e: number, n: number) => [[w, s], [e, s], [e, n], [w, n], [w, s]];
     const areas = [
@@ -330,5 +331,13 @@ describe.skipIf(!existsSync(CHROMIUM))('dispatcher dashboard in chromium', () =>
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png') });
     expect(pageErrors).toEqual([]);
+  });
+
+  it('asks for a token again when the one in the session is revoked', async () => {
+    const revoked = await api('DELETE', `/tokens/${tokenId}`);
+    expect(revoked.status).toBe(200);
+    await page.getByTestId('reload').click();
+    await page.getByTestId('token-input').waitFor();
+    expect(await page.evaluate(() => Object.keys(sessionStorage).length)).toBe(0);
   });
 });

@@ -38,6 +38,8 @@ export function createApiClient(token) {
       parsed = null;
     }
     if (response.ok) return { ok: true, status: response.status, data: parsed };
+    // The token was revoked (or expired) while the page was open: let the page ask for a new one.
+    if (response.status === 401) window.dispatchEvent(new CustomEvent('milkrun:unauthorized'));
     const error = parsed && parsed.error ? parsed.error : { code: `http_${response.status}`, message: text };
     return { ok: false, status: response.status, error };
   }

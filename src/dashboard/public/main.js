@@ -82,6 +82,10 @@ async function start() {
     tileAttribution: config.tile_attribution ?? null,
   });
   const token = await obtainToken();
+  window.addEventListener('milkrun:unauthorized', () => {
+    forgetToken();
+    location.reload();
+  }, { once: true });
   const api = createApiClient(token);
   const dateInput = /** @type {HTMLInputElement} */ ($('date-input'));
   dateInput.value = new URLSearchParams(location.search).get('date') ?? config.default_date ?? todayIsoDate();
