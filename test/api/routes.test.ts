@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inProcessSolver } from '../../src/api/planning/solver-port.js';
+import { haversineM } from '../../src/geo/haversine.js';
+import { setDriverPosition } from '../../src/store/drivers.js';
 import { client, makeApp, orgWithToken, removeDir, type TestApp } from './helpers.js';
 
 const depot = { lat: 59.437, lng: 24.7536 };
@@ -24,6 +26,8 @@ const vehicle = (name: string) => ({
   end: depot,
 });
 const fast = { time_limit_s: 0.2 };
+const orgIdOf = (t: TestApp): string =>
+  (t.db.prepare("SELECT id FROM organizations WHERE name = 'Acme'").get() as { id: string }).id;
 
 describe('routes and optimization (real solver, in process)', () => {
   let t: TestApp;
@@ -159,6 +163,22 @@ describe('routes and optimization (real solver, in process)', () => {
     const re = await api('POST', `/api/v1/routes/${routeId}/reoptimize`, { options: fast });
     expect(re.data.route.stops[0]).toMatchObject({ stop_id: first, status: 'completed' });
     expect(re.data.route.stops).toHaveLength(route.stops.length);
+  });
+
+  it('reoptimize restarts from the driver\'s last known position', async () => {
+    const driver = (await api('POST', '/api/v1/drivers', { name: 'Tracked' })).data;
+    await api('PUT', `/api/v1/routes/${routeId}/driver`, { driver_id: driver.id });
+    const where = { lat: 59.45, lng: 24.9 };
+    setDriverPosition(t.db, orgIdOf(t), driver.id, { ...where, at: '2026-05-08T09:30:00.000Z' });
+    const route = (await api('GET', `/api/v1/routes/${routeId}`)).data;
+    const open = route.stops.filter((s: { status: string }) => s.status === 'assigned').map((s: { stop_id: string }) => s.stop_id);
+    const done = route.stops.filter((s: { status: string }) => s.status !== 'assigned').map((s: { stop_id: string }) => s.stop_id);
+    await api('PUT', `/api/v1/routes/${routeId}/order`, { stop_ids: [...done, ...[...open].reverse()] });
+    const re = await api('POST', `/api/v1/routes/${routeId}/reoptimize`, { options: fast });
+    expect(re.data.changed).toBe(true);
+    const firstOpen = re.data.route.stops[done.length];
+    expect(firstOpen.status).toBe('assigned');
+    expect(firstOpen.distance_m).toBeCloseTo(haversineM(where.lat, where.lng, firstOpen.lat, firstOpen.lng), 0);
   });
 
   it('adds and removes stops, sets driver and vehicle, shows timeline and geometry', async () => {
