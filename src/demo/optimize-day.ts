@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { seedServiceAreas } from '../store/seed-service-areas.js';
 
 export interface DayOptimization {
   /** Service day, YYYY-MM-DD; null when the organization has no stops. */
@@ -13,6 +14,8 @@ export interface DayOptimization {
   distanceM: number;
 }
 
+const MeAnswer = z.object({ organization: z.object({ id: z.string() }) });
+const AreaPage = z.object({ data: z.array(z.unknown()) });
 const StopPage = z.object({ data: z.array(z.object({ date: z.string().nullish() })) });
 const AutoOptimizeAnswer = z.object({
   routes: z.array(z.unknown()),
@@ -29,6 +32,17 @@ async function call(app: FastifyInstance, token: string, method: 'GET' | 'POST',
   });
   if (res.statusCode >= 400) throw new Error(`${method} ${url} answered ${res.statusCode}: ${res.body.slice(0, 300)}`);
   return res.json() as unknown;
+}
+
+/**
+ * The demo city's service areas (data/areas/), unless the organization already has some: the dashboard draws them,
+ * and they are idempotent by external id, so a seed that adds them itself is not disturbed.
+ */
+export async function ensureDemoAreas(app: FastifyInstance, token: string): Promise<number> {
+  const existing = AreaPage.parse(await call(app, token, 'GET', '/api/v1/service-areas?limit=1'));
+  if (existing.data.length > 0) return 0;
+  const me = MeAnswer.parse(await call(app, token, 'GET', '/api/v1/me'));
+  return seedServiceAreas(app.db, me.organization.id).length;
 }
 
 /** The day of the organization's stops (the demo seeds one day). */
@@ -74,6 +88,7 @@ export function dashboardBanner(address: string, token: string, day: DayOptimiza
  */
 export async function prepareDemoDay(app: FastifyInstance, token: string): Promise<(address: string) => string> {
   try {
+    await ensureDemoAreas(app, token);
     const day = await optimizeDemoDay(app, token);
     return (address) => dashboardBanner(address, token, day);
   } catch (err) {

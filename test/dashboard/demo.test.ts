@@ -59,6 +59,13 @@ describe('demo day', () => {
     expect(lines[0]).toContain(pending === 0 ? 'every stop served' : `${pending} stops not served`);
     expect(lines[1]).toBe(`Dashboard: http://127.0.0.1:3000/dashboard?date=${DAY}`);
     expect(lines[2]).toBe(`Token (paste it on the page): ${seed.token}`);
+    // The city's service areas came with it, and every planned stop lies in one of them.
+    const areas = (await get('/service-areas?limit=200')).data as unknown[];
+    expect(areas.length).toBeGreaterThan(0);
+    const first = await get(`/routes/${routes[0]!.id}`);
+    for (const s of first.stops as { lat: number; lng: number }[]) {
+      expect((await get(`/service-areas/lookup?lat=${s.lat}&lng=${s.lng}`)).data.length).toBeGreaterThan(0);
+    }
   });
 
   it('demo drivers drive their routes: live positions appear and stops get completed', async () => {
