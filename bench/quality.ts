@@ -145,8 +145,10 @@ async function main(): Promise<void> {
   const bks = readBks(args.set, args.minimize);
   const instances = listInstances(args.set, args.only);
   const rows: QualityRow[] = [];
-  const log = (s: string): void => {
-    if (!args.quiet) process.stdout.write(`${s}\n`);
+  const log = (s: string): void => void process.stdout.write(`${s}\n`);
+  /** Per-instance lines; `--quiet` keeps only the header and the summary. */
+  const logRow = (s: string): void => {
+    if (!args.quiet) log(s);
   };
   log(`quality: set=${args.set} minimize=${args.minimize} ${args.lsOnly ? 'construction + local search only' : `time=${args.timeS}s`} seed=${args.seed}`);
   for (const inst of instances) {
@@ -179,7 +181,7 @@ async function main(): Promise<void> {
       errors: check.errors.slice(0, 5),
     };
     rows.push(row);
-    log(`${row.instance.padEnd(12)} vehicles ${String(row.vehicles).padStart(3)} (bks ${row.bksVehicles ?? '–'})  distance ${fmt(row.distance).padStart(10)} (bks ${fmt(bksDistance)})  gap ${fmt(row.gapPct).padStart(6)} %  ${fmt(row.seconds)} s${row.feasible ? '' : `  INFEASIBLE: ${row.errors.join('; ')}`}`);
+    logRow(`${row.instance.padEnd(12)} vehicles ${String(row.vehicles).padStart(3)} (bks ${row.bksVehicles ?? '–'})  distance ${fmt(row.distance).padStart(10)} (bks ${fmt(bksDistance)})  gap ${fmt(row.gapPct).padStart(6)} %  ${fmt(row.seconds)} s${row.feasible ? '' : `  INFEASIBLE: ${row.errors.join('; ')}`}`);
   }
 
   const date = new Date().toISOString();

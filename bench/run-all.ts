@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: every benchmark, one after another (they would disturb each other's timings in parallel):
  * micro, scale, a short quality run, then each other area's bench/<name>/index.ts when it exists.
+ * `--list` prints the steps without running them.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -20,6 +21,11 @@ const steps: { name: string; script: string; args: string[] }[] = [
 for (const entry of readdirSync(benchDir).sort()) {
   if (SKIP.has(entry) || !statSync(`${benchDir}${entry}`).isDirectory()) continue;
   if (existsSync(`${benchDir}${entry}/index.ts`)) steps.push({ name: entry, script: `${entry}/index.ts`, args: [] });
+}
+
+if (process.argv.includes('--list')) {
+  for (const step of steps) console.log(`${step.name}: ${step.script} ${step.args.join(' ')}`);
+  process.exit(0);
 }
 
 const failed: string[] = [];
