@@ -1,28 +1,28 @@
 import type { MultiPolygonCoordinates } from './geojson-schema.js';
 
 /**
- * A polygon packed for the lookup hot path: every ring's positions in one Float64Array, no objects per vertex,
- * plus a band index over latitude so a point test reads only the edges that span the point's latitude.
- * Rings keep their closing repeat so each edge is (i, i + 1) within a ring.
+ * A polygon packed for the lookup hot path: one Float64Array holding a header and, per latitude band, the
+ * edges that reach that band written out in full. A point test reads the header, one band offset and one
+ * contiguous run of a few edges: lookups over many areas are bound by cache misses, not arithmetic, so the
+ * layout minimises the cache lines touched (an edge spanning several bands is stored once per band).
+ *
+ * `data` layout:
+ * - [0..3] minX, minY, maxX, maxY of all rings (degrees); [4] bandCount; [5] bandScale.
+ * - [6 .. 6 + bandCount]: bandStarts; band b's edges are data[bandStarts[b] .. bandStarts[b + 1]), four numbers
+ *   per edge: x1, y1, x2, y2.
+ * The band of latitude y is min(bandCount - 1, max(0, floor((y - minY) * bandScale))).
  */
 export interface FlatPolygon {
-  /** coords[2k], coords[2k + 1]: longitude and latitude of the k-th position over all rings, shell first. */
-  coords: Float64Array;
-  /** ringEnds[r]: one past the last position index of ring r; ring r starts at ringEnds[r - 1] (0 for r = 0). */
-  ringEnds: Uint32Array;
-  /** Bounding box of all rings, degrees. */
+  data: Float64Array;
+  /** Bounding box of all rings, degrees (also in data[0..3]; kept here for the R-tree). */
   minX: number;
   minY: number;
   maxX: number;
   maxY: number;
-  /** Latitude bands: band of y is min(bandCount - 1, floor((y - minY) * bandScale)). */
   bandCount: number;
-  bandScale: number;
-  /** bandEdges[bandStarts[b] .. bandStarts[b + 1]): start positions k of the edges (k, k + 1) reaching band b. */
-  bandStarts: Uint32Array;
-  bandEdges: Uint32Array;
 }
 
+const HEADER = 6;
 /** Edges per band aimed at: a test then reads a handful of edges whatever the polygon's size. */
 const EDGES_PER_BAND = 4;
 const MAX_BANDS = 1024;
@@ -34,54 +34,57 @@ function bandOf(y: number, minY: number, scale: number, count: number): number {
 
 /** Packs one GeoJSON polygon (shell, then holes), each ring closed. */
 export function flattenPolygon(rings: number[][][]): FlatPolygon {
-  let total = 0;
-  for (const ring of rings) total += ring.length;
-  const coords = new Float64Array(total * 2);
-  const ringEnds = new Uint32Array(rings.length);
   let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
-  let k = 0;
-  rings.forEach((ring, r) => {
-    for (const p of ring) {
-      const x = p[0]!, y = p[1]!;
-      coords[2 * k] = x;
-      coords[2 * k + 1] = y;
+  // Every edge of every ring as x1, y1, x2, y2.
+  const edges: number[] = [];
+  for (const ring of rings) {
+    for (let i = 0; i < ring.length; i++) {
+      const x = ring[i]![0]!, y = ring[i]![1]!;
       if (x < minX) minX = x;
       if (x > maxX) maxX = x;
       if (y < minY) minY = y;
       if (y > maxY) maxY = y;
-      k++;
+      if (i + 1 < ring.length) edges.push(x, y, ring[i + 1]![0]!, ring[i + 1]![1]!);
     }
-    ringEnds[r] = k;
-  });
-
-  // Edge starts: every position but the last of each ring.
-  const edgeStarts: number[] = [];
-  let start = 0;
-  for (let r = 0; r < ringEnds.length; r++) {
-    for (let i = start; i + 1 < ringEnds[r]!; i++) edgeStarts.push(i);
-    start = ringEnds[r]!;
   }
-  const bandCount = Math.max(1, Math.min(MAX_BANDS, Math.ceil(edgeStarts.length / EDGES_PER_BAND)));
+  const edgeCount = edges.length / 4;
+  const bandCount = Math.max(1, Math.min(MAX_BANDS, Math.ceil(edgeCount / EDGES_PER_BAND)));
   const bandScale = maxY > minY ? bandCount / (maxY - minY) : 0;
-  // Bands are computed with the same monotonic formula for edge ends and query points, so an edge whose
-  // latitude range holds y is always listed in y's band (rounding cannot split them).
-  const counts = new Uint32Array(bandCount + 1);
-  const ranges = edgeStarts.map((e) => {
-    const y1 = coords[2 * e + 1]!, y2 = coords[2 * e + 3]!;
-    const lo = bandOf(Math.min(y1, y2), minY, bandScale, bandCount);
-    const hi = bandOf(Math.max(y1, y2), minY, bandScale, bandCount);
-    for (let b = lo; b <= hi; b++) counts[b + 1]!++;
-    return [lo, hi] as const;
-  });
-  const bandStarts = new Uint32Array(bandCount + 1);
-  for (let b = 0; b < bandCount; b++) bandStarts[b + 1] = bandStarts[b]! + counts[b + 1]!;
-  const bandEdges = new Uint32Array(bandStarts[bandCount]!);
-  const fill = bandStarts.slice(0, bandCount);
-  edgeStarts.forEach((e, i) => {
-    const [lo, hi] = ranges[i]!;
-    for (let b = lo; b <= hi; b++) bandEdges[fill[b]!++] = e;
-  });
-  return { coords, ringEnds, minX, minY, maxX, maxY, bandCount, bandScale, bandStarts, bandEdges };
+  // Bands come from the same monotonic formula for edge ends and query points, so an edge whose latitude range
+  // holds y is always listed in y's band (rounding cannot split them).
+  const lo = new Uint32Array(edgeCount);
+  const hi = new Uint32Array(edgeCount);
+  const perBand = new Uint32Array(bandCount);
+  for (let e = 0; e < edgeCount; e++) {
+    const y1 = edges[4 * e + 1]!, y2 = edges[4 * e + 3]!;
+    lo[e] = bandOf(Math.min(y1, y2), minY, bandScale, bandCount);
+    hi[e] = bandOf(Math.max(y1, y2), minY, bandScale, bandCount);
+    for (let b = lo[e]!; b <= hi[e]!; b++) perBand[b]!++;
+  }
+  let listed = 0;
+  for (let b = 0; b < bandCount; b++) listed += perBand[b]!;
+
+  const data = new Float64Array(HEADER + bandCount + 1 + 4 * listed);
+  data.set([minX, minY, maxX, maxY, bandCount, bandScale]);
+  const fill = new Uint32Array(bandCount);
+  let at = HEADER + bandCount + 1;
+  for (let b = 0; b < bandCount; b++) {
+    data[HEADER + b] = at;
+    fill[b] = at;
+    at += 4 * perBand[b]!;
+  }
+  data[HEADER + bandCount] = at;
+  for (let e = 0; e < edgeCount; e++) {
+    for (let b = lo[e]!; b <= hi[e]!; b++) {
+      const k = fill[b]!;
+      data[k] = edges[4 * e]!;
+      data[k + 1] = edges[4 * e + 1]!;
+      data[k + 2] = edges[4 * e + 2]!;
+      data[k + 3] = edges[4 * e + 3]!;
+      fill[b] = k + 4;
+    }
+  }
+  return { data, minX, minY, maxX, maxY, bandCount };
 }
 
 export function flattenMultiPolygon(coordinates: MultiPolygonCoordinates): FlatPolygon[] {
@@ -99,19 +102,20 @@ export function flattenMultiPolygon(coordinates: MultiPolygonCoordinates): FlatP
  * nanometres) of an edge.
  */
 export function pointInFlatPolygon(polygon: FlatPolygon, x: number, y: number): boolean {
-  if (y < polygon.minY || y > polygon.maxY || x < polygon.minX || x > polygon.maxX) return false;
-  const c = polygon.coords;
-  const edges = polygon.bandEdges;
-  const band = bandOf(y, polygon.minY, polygon.bandScale, polygon.bandCount);
-  const end = polygon.bandStarts[band + 1]!;
+  const d = polygon.data;
+  const minY = d[1]!;
+  if (x < d[0]! || y < minY || x > d[2]! || y > d[3]!) return false;
+  const bandCount = d[4]!;
+  let band = Math.floor((y - minY) * d[5]!);
+  if (band >= bandCount) band = bandCount - 1;
+  const end = d[HEADER + band + 1]!;
   let inside = false;
-  for (let i = polygon.bandStarts[band]!; i < end; i++) {
-    const k = 2 * edges[i]!;
+  for (let k = d[HEADER + band]!; k < end; k += 4) {
     // (u, v): the edge's ends relative to the query point.
-    const u1 = c[k]! - x;
-    const v1 = c[k + 1]! - y;
-    const u2 = c[k + 2]! - x;
-    const v2 = c[k + 3]! - y;
+    const u1 = d[k]! - x;
+    const v1 = d[k + 1]! - y;
+    const u2 = d[k + 2]! - x;
+    const v2 = d[k + 3]! - y;
     if (v1 === 0 && v2 === 0) {
       // Horizontal edge on the query's latitude: on the boundary when it spans the query's longitude.
       if ((u2 <= 0 && u1 >= 0) || (u1 <= 0 && u2 >= 0)) return true;
