@@ -85,6 +85,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     deps.geocoder !== undefined ? deps.geocoder : config.geocoderUrl ? nominatimGeocoder(config.geocoderUrl) : null,
   );
   app.decorate('jobs', createJobRunner(db));
+  app.addHook('onClose', async () => app.jobs.abortAll());
   failInterruptedJobs(db);
 
   await app.register(swagger, {

@@ -16,6 +16,11 @@ import { scheduleRoute, type ScheduledRoute } from './schedule-route.js';
 import { toProblem, type PlanningStop, type PlanningVehicle } from './to-problem.js';
 
 type Progress = (fraction: number) => void;
+/** How a job reports and is stopped; both absent for a request answered directly. */
+export interface JobControl {
+  onProgress?: Progress;
+  signal?: AbortSignal;
+}
 const DAY_MS = 86_400_000;
 
 export function planningStopOf(s: Pick<Stop, 'id' | 'lat' | 'lng' | 'time_windows' | 'service_duration_s' | 'demand' | 'priority' | 'skills'>): PlanningStop {
@@ -108,7 +113,7 @@ export async function solvePlan(
   stops: readonly PlanningStop[],
   vehicles: readonly PlanningVehicle[],
   options: PlanOptions,
-  onProgress?: Progress,
+  control: JobControl = {},
 ): Promise<PlanAnswer> {
   if (vehicles.length === 0) throw new ApiError('unsolvable', 'No vehicles to plan with', { stops: stops.length, vehicles: 0 });
   if (stops.length === 0) throw new ApiError('unsolvable', 'No stops to plan', { stops: 0, vehicles: vehicles.length });
@@ -118,7 +123,7 @@ export async function solvePlan(
     seed: options.seed ?? 1,
     minimize: options.minimize,
     ...(options.balance && options.balance.weight > 0 && { balance: options.balance }),
-    ...(onProgress && { onProgress }),
+    ...control,
   });
   const answer = fromSolution(solution, epochMs);
   if (answer.routes.length === 0) {
@@ -152,7 +157,7 @@ export async function autoOptimize(
   orgId: string,
   body: z.infer<typeof AutoOptimizeBody>,
   actor: string,
-  onProgress?: Progress,
+  control: JobControl = {},
 ): Promise<AutoOptimizeResult> {
   const stops = stopsOfDay(app.db, orgId, body.date, 'pending').map(planningStopOf);
   if (stops.length === 0) throw new ApiError('unsolvable', `No pending stops on ${body.date}`, { date: body.date });
@@ -181,7 +186,7 @@ export async function autoOptimize(
   }
 
   const zoned = withAreaSkills(app.db, orgId, stops, vehicles, driverOf);
-  const answer = await solvePlan(app, zoned.stops, zoned.vehicles, body.options, onProgress);
+  const answer = await solvePlan(app, zoned.stops, zoned.vehicles, body.options, control);
   const routes = app.db.transaction(() =>
     answer.routes.map((r) =>
       createRoute(
@@ -244,7 +249,7 @@ export async function reoptimizeRoute(
   orgId: string,
   routeId: string,
   options: PlanOptions,
-  onProgress?: Progress,
+  control: JobControl = {},
 ): Promise<{ route: Route; changed: boolean; unassigned: PlanAnswer['unassigned'] }> {
   const route = getRoute(app.db, orgId, routeId);
   if (!route) throw new ApiError('not_found', `Route ${routeId} not found`);
@@ -275,7 +280,7 @@ export async function reoptimizeRoute(
     const solution = await app.solver.solve(problem, {
       timeLimitS: options.time_limit_s,
       seed: options.seed ?? 1,
-      ...(onProgress && { onProgress }),
+      ...control,
     });
     const answer = fromSolution(solution, epochMs);
     const solved = answer.routes[0]?.stops.map((s) => s.stop_id) ?? [];

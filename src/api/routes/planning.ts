@@ -30,7 +30,7 @@ function startJob(
   app: FastifyInstance,
   orgId: string,
   kind: string,
-  work: (progress: (fraction: number) => void) => Promise<unknown>,
+  work: (progress: (fraction: number) => void, signal: AbortSignal) => Promise<unknown>,
 ): { job_id: string; status_url: string } {
   const jobId = app.jobs.start(orgId, kind, work);
   return { job_id: jobId, status_url: `/api/v1/jobs/${jobId}` };
@@ -54,7 +54,7 @@ export default async function planningRoutes(root: FastifyInstance): Promise<voi
       const orgId = req.auth.organizationId;
       const { stops, vehicles } = resolvePlanInput(app, orgId, req.body);
       if (req.query.async === 'true') {
-        return reply.status(202).send(startJob(app, orgId, 'plan', (p) => solvePlan(app, stops, vehicles, req.body.options, p)));
+        return reply.status(202).send(startJob(app, orgId, 'plan', (onProgress, signal) => solvePlan(app, stops, vehicles, req.body.options, { onProgress, signal })));
       }
       return solvePlan(app, stops, vehicles, req.body.options);
     },
@@ -75,7 +75,7 @@ export default async function planningRoutes(root: FastifyInstance): Promise<voi
       const orgId = req.auth.organizationId;
       if (req.query.async === 'true') {
         const actor = actorOf(req.auth);
-        return reply.status(202).send(startJob(app, orgId, 'auto-optimize', (p) => autoOptimize(app, orgId, req.body, actor, p)));
+        return reply.status(202).send(startJob(app, orgId, 'auto-optimize', (onProgress, signal) => autoOptimize(app, orgId, req.body, actor, { onProgress, signal })));
       }
       return reply.status(201).send(await autoOptimize(app, orgId, req.body, actorOf(req.auth)));
     },
@@ -99,7 +99,11 @@ export default async function planningRoutes(root: FastifyInstance): Promise<voi
       if (req.query.async === 'true') {
         return reply
           .status(202)
-          .send(startJob(app, orgId, 'reoptimize', (p) => reoptimizeRoute(app, orgId, req.params.id, req.body.options, p)));
+          .send(
+            startJob(app, orgId, 'reoptimize', (onProgress, signal) =>
+              reoptimizeRoute(app, orgId, req.params.id, req.body.options, { onProgress, signal }),
+            ),
+          );
       }
       return reoptimizeRoute(app, orgId, req.params.id, req.body.options);
     },
