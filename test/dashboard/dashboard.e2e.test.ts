@@ -167,6 +167,9 @@ describe.skipIf(!existsSync(CHROMIUM))('dispatcher dashboard in chromium', () =>
     await page.getByTestId('no-routes').waitFor();
     expect(await page.getByTestId('unrouted-card').locator('li.stop').count()).toBe(16);
     expect(await page.locator('[data-testid=service-area]').count()).toBe(2);
+    // No tile URL configured: a plain background, and no tile is requested from anywhere.
+    expect(await page.locator('#map').getAttribute('class')).toContain('no-tiles');
+    expect(await page.locator('img.leaflet-tile').count()).toBe(0);
     expect(await page.evaluate(() => Object.keys(localStorage).length)).toBe(0);
     expect(await page.evaluate(() => Object.values(sessionStorage))).toEqual([token]);
     // A reload does not ask again.
