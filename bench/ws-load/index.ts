@@ -3,8 +3,10 @@
  * file seeded with `--drivers` drivers (tokens and planned routes), then — from this process — opens one
  * driver connection each and sends pings at a fixed total rate, raising the rate step by step until the
  * server falls behind (acks below 95 % of the offered rate, or unacknowledged pings piling up).
- * Per step: offered and acknowledged pings/s, ping-to-ack latency (an ack is sent after the batch holding the
- * ping is committed and applied to the live state, so this bounds ping-to-live-state latency), server RSS.
+ * Per step: offered and acknowledged pings/s, ping-to-ack latency as the client sees it (an ack is sent after
+ * the batch holding the ping is committed and applied to the live state, so this bounds ping-to-live-state
+ * latency, but it also holds the client's own event-loop delays), the server's own receive-to-commit latency
+ * (worst per-second p99 of the step, printed by the server), and server RSS.
  * Loopback only; bounded to a couple of minutes.
  *   npx tsx bench/ws-load/index.ts [--drivers 5000] [--stops 20] [--step-s 6] [--rates 5000,10000,20000,...]
  *     [--prof-dir DIR]  (CPU profile of the server process)
@@ -48,6 +50,18 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
+interface ServerStats {
+  committed: number;
+  interval_ms: number;
+  commit_p50_ms: number | null;
+  commit_p99_ms: number | null;
+  commit_max_ms: number | null;
+  rss_mb: number;
+}
+
+/** Per-second ingest statistics the server prints (MILKRUN_TRACKING_STATS_EVERY_MS). */
+const serverStats: ServerStats[] = [];
+
 async function startServer(file: string): Promise<{ child: ChildProcess; port: number }> {
   const profDir = arg('prof-dir', '');
   const prof = profDir === '' ? [] : ['--cpu-prof', `--cpu-prof-dir=${profDir}`];
@@ -62,11 +76,22 @@ async function startServer(file: string): Promise<{ child: ChildProcess; port: n
       MILKRUN_SEED_DEMO: '0',
       MILKRUN_TRACKING_MAX_FRAMES_PER_S: '1000',
       MILKRUN_TRACKING_BURST_FRAMES: '1000',
+      MILKRUN_TRACKING_STATS_EVERY_MS: '1000',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
-  child.stdout!.on('data', (d) => (out += String(d)));
+  let partial = '';
+  child.stdout!.on('data', (d) => {
+    out += String(d);
+    const lines = (partial + String(d)).split('\n');
+    partial = lines.pop()!;
+    for (const line of lines) {
+      if (!line.startsWith('{"tracking_stats"')) continue;
+      serverStats.push((JSON.parse(line) as { tracking_stats: ServerStats }).tracking_stats);
+      if (process.argv.includes('--verbose')) console.log(line);
+    }
+  });
   const deadline = Date.now() + 60_000;
   for (;;) {
     const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
@@ -143,12 +168,14 @@ async function main(): Promise<void> {
       const stepStart = performance.now();
       const stepEnd = stepStart + STEP_S * 1000;
       let measureStart = 0;
+      let statsFrom = serverStats.length;
       await new Promise<void>((resolve) => {
         const tick = setInterval(() => {
           const now = performance.now();
           if (!measuring && now - stepStart >= WARMUP_S * 1000) {
             measuring = true;
             measureStart = now;
+            statsFrom = serverStats.length;
           }
           const due = Math.floor((rate * (now - stepStart)) / 1000) - sent;
           const ts = new Date().toISOString();
@@ -174,12 +201,17 @@ async function main(): Promise<void> {
       const ackedPerS = Math.round(acked / measuredS);
       const behind = ackedPerS < rate * 0.95 || outstanding > rate * 0.5;
       const p99 = percentile(sorted, 99);
+      // Server side: receive-to-commit (the live state is updated inside the commit), worst second of the step.
+      const seconds = serverStats.slice(statsFrom);
+      const worst = (k: 'commit_p99_ms' | 'commit_max_ms') => Math.max(...seconds.map((x) => x[k] ?? 0));
       rows.push({
         offered_per_s: rate,
         acked_per_s: ackedPerS,
         p50_ms: Math.round(percentile(sorted, 50) * 10) / 10,
         p99_ms: Math.round(p99 * 10) / 10,
         max_ms: Math.round((sorted[sorted.length - 1] ?? Number.NaN) * 10) / 10,
+        server_p99_ms: seconds.length === 0 ? Number.NaN : worst('commit_p99_ms'),
+        server_max_ms: seconds.length === 0 ? Number.NaN : worst('commit_max_ms'),
         unacked_at_end: outstanding,
         server_rss_mb: rssMb(pid),
         verdict: behind ? 'behind' : 'keeps up',

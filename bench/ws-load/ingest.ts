@@ -26,10 +26,12 @@ const BATCH = arg('batch', 500);
 const dir = mkdtempSync(join(tmpdir(), 'milkrun-ingest-'));
 try {
   const db = openDb(join(dir, 'ingest.db'));
+  if (arg('cache-mb', 0) > 0) db.pragma(`cache_size = -${arg('cache-mb', 0) * 1024}`);
   const who: DriverIdentity[] = seedFleet(db, DRIVERS, 20, Date.now()).map((t) => findDriverByToken(db, t)!);
   const live = new LiveState(db);
   const writer = new PingWriter(db, live, () => undefined, { flushDelayMs: 10_000, maxBatch: BATCH });
   let acks = 0;
+  const compactMs: number[] = [];
   const reply = () => {
     acks++;
   };
@@ -42,7 +44,9 @@ try {
       if (parsed.ok && parsed.frame.type === 'ping') writer.enqueuePing(who[d]!, parsed.frame, reply);
       if ((i + 1) % compactEvery === 0) {
         writer.flush();
+        const c0 = performance.now();
         writer.compact();
+        compactMs.push(performance.now() - c0);
       }
     }
     writer.flush();
@@ -59,6 +63,9 @@ try {
     { phase: 'first ping per driver (route load)', pings: DRIVERS, per_s: Math.round(DRIVERS / (firstMs / 1000)) },
     { phase: `steady state, batch ${BATCH}`, pings: PINGS, per_s: Math.round(PINGS / (steadyMs / 1000)) },
   ]);
+  if (compactMs.length > 0) {
+    console.log(`compactions of ${compactEvery} pings: max ${Math.max(...compactMs).toFixed(1)} ms, mean ${(compactMs.reduce((a, b) => a + b, 0) / compactMs.length).toFixed(1)} ms`);
+  }
   if (acks !== DRIVERS + PINGS) throw new Error(`acks ${acks}`);
   writer.close();
   db.close();

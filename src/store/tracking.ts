@@ -66,9 +66,12 @@ const PING_COLUMNS = `driver_id, seq, organization_id, route_id, lat, lng, ts, s
 
 const APPEND_PING = `INSERT INTO ping_journal (${PING_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
-/** Appends a ping to the journal. The caller has checked (driver, seq) is new (see pingStored / maxSeqOf). */
-export function appendPing(db: Db, p: PingRow): void {
-  stmt(db, APPEND_PING).run(
+/**
+ * Appends a ping to the journal and returns its journal id. The caller has checked (driver, seq) is new
+ * (see pingStored / maxSeqOf).
+ */
+export function appendPing(db: Db, p: PingRow): number {
+  return Number(stmt(db, APPEND_PING).run(
     p.driverId,
     p.seq,
     p.organizationId,
@@ -81,23 +84,62 @@ export function appendPing(db: Db, p: PingRow): void {
     p.accuracyM,
     p.batteryPct,
     p.receivedAt,
-  );
+  ).lastInsertRowid);
 }
 
 /**
- * Moves the journal into the sorted store in one transaction, ordered by driver so each driver's pages are
- * touched once. Returns how many pings moved. A (driver, seq) already in the store is dropped, not doubled.
+ * Moves the oldest `maxRows` journal rows into the sorted store in one transaction, ordered by driver so each
+ * driver's pages are touched once. Returns the last journal id moved, or null when the journal is empty.
+ * A (driver, seq) already in the store is dropped, not doubled.
  */
-export function compactPingJournal(db: Db): number {
+export function moveJournalChunk(db: Db, maxRows: number): number | null {
   return db.transaction(() => {
-    const last = stmt(db, 'SELECT MAX(id) AS id FROM ping_journal').get() as { id: number | null };
-    if (last.id === null) return 0;
+    const first = stmt(db, 'SELECT MIN(id) AS id FROM ping_journal').get() as { id: number | null };
+    if (first.id === null) return null;
+    const last = (stmt(db, 'SELECT MAX(id) AS id FROM ping_journal WHERE id < ?').get(first.id + maxRows) as { id: number })
+      .id;
     stmt(
       db,
       `INSERT OR IGNORE INTO pings (${PING_COLUMNS}) SELECT ${PING_COLUMNS} FROM ping_journal WHERE id <= ?
        ORDER BY driver_id, seq`,
-    ).run(last.id);
-    return stmt(db, 'DELETE FROM ping_journal WHERE id <= ?').run(last.id).changes;
+    ).run(last);
+    stmt(db, 'DELETE FROM ping_journal WHERE id <= ?').run(last);
+    return last;
+  })();
+}
+
+/** The journal id range [first, last] present now, or null when the journal is empty. */
+export function journalRange(db: Db): { first: number; last: number } | null {
+  const row = stmt(db, 'SELECT MIN(id) AS first, MAX(id) AS last FROM ping_journal').get() as {
+    first: number | null;
+    last: number | null;
+  };
+  return row.first === null || row.last === null ? null : { first: row.first, last: row.last };
+}
+
+/**
+ * Copies into the sorted store the journal rows with first <= id <= last of one of `slices` groups of drivers
+ * (by the last character of the id), sorted by driver. Rows stay in the journal until deleteJournalThrough;
+ * readers see them once (trackOf unions without duplicates).
+ */
+export function copyJournalSlice(db: Db, first: number, last: number, slice: number, slices: number): void {
+  stmt(
+    db,
+    `INSERT OR IGNORE INTO pings (${PING_COLUMNS}) SELECT ${PING_COLUMNS} FROM ping_journal
+     WHERE id BETWEEN ? AND ? AND unicode(substr(driver_id, -1)) % ? = ? ORDER BY driver_id, seq`,
+  ).run(first, last, slices, slice);
+}
+
+export function deleteJournalThrough(db: Db, last: number): void {
+  stmt(db, 'DELETE FROM ping_journal WHERE id <= ?').run(last);
+}
+
+/** Moves the whole journal into the sorted store (one transaction); returns how many pings moved. */
+export function compactPingJournal(db: Db): number {
+  return db.transaction(() => {
+    const before = stmt(db, 'SELECT COUNT(*) AS n FROM ping_journal').get() as { n: number };
+    if (before.n > 0) moveJournalChunk(db, Number.MAX_SAFE_INTEGER);
+    return before.n;
   })();
 }
 
@@ -164,7 +206,7 @@ export function trackOf(db: Db, driverId: string, fromIso: string, toIso: string
     db,
     `SELECT seq, lat, lng, ts, speed_mps, heading, accuracy_m, battery_pct FROM pings
        WHERE driver_id = ? AND ts >= ? AND ts < ?
-     UNION ALL
+     UNION
      SELECT seq, lat, lng, ts, speed_mps, heading, accuracy_m, battery_pct FROM ping_journal
        WHERE driver_id = ? AND ts >= ? AND ts < ?
      ORDER BY ts, seq LIMIT ?`,
@@ -300,15 +342,18 @@ export interface ActiveRoute {
   stops: RouteStopRow[];
 }
 
-/** The route a driver is working: the one in progress, else the earliest planned one. */
+/**
+ * The route a driver is working: the one in progress, else the earliest planned one.
+ * (`+organization_id` keeps SQLite on the driver index: an organization can have thousands of routes.)
+ */
 export function activeRouteOf(db: Db, organizationId: string, driverId: string): ActiveRoute | undefined {
   const route = stmt(
     db,
     `SELECT r.id, r.status, COALESCE(v.start_lat, d.lat) AS start_lat, COALESCE(v.start_lng, d.lng) AS start_lng
      FROM routes r LEFT JOIN vehicles v ON v.id = r.vehicle_id LEFT JOIN depots d ON d.id = v.start_depot_id
-     WHERE r.organization_id = ? AND r.driver_id = ? AND r.status IN ('planned', 'in_progress')
+     WHERE r.driver_id = ? AND +r.organization_id = ? AND r.status IN ('planned', 'in_progress')
      ORDER BY r.status = 'in_progress' DESC, r.date IS NULL, r.date, r.created_at LIMIT 1`,
-  ).get(organizationId, driverId) as
+  ).get(driverId, organizationId) as
     | { id: string; status: string; start_lat: number | null; start_lng: number | null }
     | undefined;
   if (!route) return undefined;

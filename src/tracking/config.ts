@@ -6,6 +6,12 @@ export interface TrackingConfig {
   maxBatch: number;
   /** The append-only ping journal is moved into the per-driver sorted track this often. */
   compactEveryMs: number;
+  /** ... in this many slices of drivers, one transaction each (a longer transaction is a longer ingest stall). */
+  compactSlices: number;
+  /** WAL checkpoints run in a worker thread this often (0: SQLite's automatic ones, on the committing thread). */
+  checkpointEveryMs: number;
+  /** SQLite page cache of the connection, MiB: the newest track page of every driver should stay cached. */
+  pageCacheMb: number;
   /** Largest accepted frame; bigger closes the socket with 1009. */
   maxPayloadBytes: number;
   /** Per connection: a sustained rate above this many frames per second closes with 1008 ... */
@@ -20,6 +26,8 @@ export interface TrackingConfig {
   liveIntervalMs: number;
   /** Live snapshot, driver position and stop ETAs are written back this often. */
   snapshotEveryMs: number;
+  /** When > 0, a line of ingest statistics (JSON) is printed this often (for bench/ws-load). */
+  statsEveryMs: number;
   /** Pings older than this many days are deleted (0 keeps everything) ... */
   retentionDays: number;
   /** ... checked this often. */
@@ -29,7 +37,10 @@ export interface TrackingConfig {
 export const DEFAULT_TRACKING: TrackingConfig = {
   flushDelayMs: 10,
   maxBatch: 2000,
-  compactEveryMs: 1000,
+  compactEveryMs: 2000,
+  compactSlices: 16,
+  pageCacheMb: 64,
+  checkpointEveryMs: 500,
   maxPayloadBytes: 16 * 1024,
   maxFramesPerS: 20,
   burstFrames: 100,
@@ -37,6 +48,7 @@ export const DEFAULT_TRACKING: TrackingConfig = {
   offlineAfterMs: 120_000,
   liveIntervalMs: 1000,
   snapshotEveryMs: 5000,
+  statsEveryMs: 0,
   retentionDays: 30,
   retentionCheckMs: 3_600_000,
 };
@@ -58,6 +70,7 @@ export function trackingConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Tra
   c.heartbeatMs = num(env.MILKRUN_TRACKING_HEARTBEAT_MS, c.heartbeatMs);
   c.offlineAfterMs = num(env.MILKRUN_TRACKING_OFFLINE_AFTER_MS, c.offlineAfterMs);
   c.liveIntervalMs = num(env.MILKRUN_TRACKING_LIVE_INTERVAL_MS, c.liveIntervalMs);
+  c.statsEveryMs = num(env.MILKRUN_TRACKING_STATS_EVERY_MS, c.statsEveryMs);
   c.retentionDays = num(env.MILKRUN_TRACKING_RETENTION_DAYS, c.retentionDays);
   return c;
 }

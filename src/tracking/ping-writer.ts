@@ -5,11 +5,15 @@
  * acknowledged message survives a crash; the driver app resends whatever was not acknowledged.
  * A replayed (driver, seq) gets the same answer again without being applied twice.
  */
+import { performance } from 'node:perf_hooks';
 import type { Db } from '../store/db.js';
 import {
   appendPing,
   compactPingJournal,
+  copyJournalSlice,
+  deleteJournalThrough,
   findStopEvent,
+  journalRange,
   insertStopEvent,
   maxSeqOf,
   pingStored,
@@ -38,8 +42,10 @@ type Pending =
 export interface PingWriterOptions {
   flushDelayMs: number;
   maxBatch: number;
-  /** The ping journal is moved into the sorted store this often (0: only on close / by hand). */
+  /** The ping journal is moved into the sorted store this often (0: only on close / by hand) ... */
   compactEveryMs?: number;
+  /** ... one group of drivers per transaction, yielding to ingest in between. */
+  compactSlices?: number;
 }
 
 /**
@@ -65,10 +71,24 @@ export class PingWriter {
   private readonly seqs = new Map<string, SeqState>();
   /** Seq-state changes of the batch in progress, undone if its transaction fails. */
   private undo: { state: SeqState; seq: number; prevMax: number; journaled: boolean }[] = [];
+  /**
+   * Journal rows not yet moved, oldest first: entry i is journal id journalIds[i], a ping `journalSeqs[i]` of
+   * the driver whose state is journalStates[i]. Consumed from `journalHead` as chunks move.
+   */
+  private journalIds: number[] = [];
+  private journalSeqs: number[] = [];
+  private journalStates: SeqState[] = [];
+  private journalHead = 0;
   private readonly compactTimer: NodeJS.Timeout | null;
+  private compacting = false;
   /** Messages committed since start (for the load benchmark and tests). */
   committed = 0;
   batches = 0;
+  /** Receive-to-commit milliseconds of messages committed since the last takeLatencies(). */
+  private latencies: number[] = [];
+  recordLatencies = false;
+  /** Longest batch commit and compaction chunk since the last takeStalls(), ms. */
+  private stalls = { flushMs: 0, compactMs: 0 };
 
   constructor(
     private readonly db: Db,
@@ -79,15 +99,62 @@ export class PingWriter {
     // The dedupe state starts empty, so the journal must hold nothing this writer did not append.
     compactPingJournal(db);
     const every = options.compactEveryMs ?? 0;
-    this.compactTimer = every > 0 ? setInterval(() => this.compact(), every) : null;
+    this.compactTimer = every > 0 ? setInterval(() => this.compactInSlices(), every) : null;
     this.compactTimer?.unref();
   }
 
-  /** Moves the journal into the sorted store; afterwards lookups, not the journal sets, answer for those seqs. */
+  /** Moves the whole journal now, in one transaction (tests, shutdown). */
   compact(): number {
     const moved = compactPingJournal(this.db);
-    for (const state of this.seqs.values()) state.journal.clear();
+    this.forgetJournal(Number.POSITIVE_INFINITY);
     return moved;
+  }
+
+  /**
+   * Moves what the journal holds now in `compactSlices` transactions, one group of drivers each, with a turn of
+   * the event loop between them: ingest batches interleave, no stall is longer than one slice, and each slice
+   * writes every driver's newest pages once for all of that driver's pings in the round.
+   */
+  private compactInSlices(): void {
+    if (this.compacting) return;
+    const range = journalRange(this.db);
+    if (range === null) return;
+    this.compacting = true;
+    const slices = this.options.compactSlices ?? 16;
+    let slice = 0;
+    const step = () => {
+      if (this.closed) {
+        this.compacting = false;
+        return;
+      }
+      const startedMs = performance.now();
+      if (slice < slices) {
+        copyJournalSlice(this.db, range.first, range.last, slice++, slices);
+      } else {
+        deleteJournalThrough(this.db, range.last);
+        this.forgetJournal(range.last);
+        this.compacting = false;
+      }
+      this.stalls.compactMs = Math.max(this.stalls.compactMs, performance.now() - startedMs);
+      if (this.compacting) setImmediate(step);
+    };
+    step();
+  }
+
+  /** The journal rows up to `throughId` have moved: lookups answer for those seqs from now on. */
+  private forgetJournal(throughId: number): void {
+    let i = this.journalHead;
+    while (i < this.journalIds.length && this.journalIds[i]! <= throughId) {
+      this.journalStates[i]!.journal.delete(this.journalSeqs[i]!);
+      i++;
+    }
+    this.journalHead = i;
+    if (i === this.journalIds.length || i > 65_536) {
+      this.journalIds = this.journalIds.slice(i);
+      this.journalSeqs = this.journalSeqs.slice(i);
+      this.journalStates = this.journalStates.slice(i);
+      this.journalHead = 0;
+    }
   }
 
   private seqStateOf(driverId: string): SeqState {
@@ -105,10 +172,14 @@ export class PingWriter {
     return state.journal.has(seq) || pingStored(this.db, driverId, seq);
   }
 
-  private remember(state: SeqState, seq: number, journaled: boolean): void {
-    this.undo.push({ state, seq, prevMax: state.maxSeq, journaled });
+  private remember(state: SeqState, seq: number, journalId: number | null): void {
+    this.undo.push({ state, seq, prevMax: state.maxSeq, journaled: journalId !== null });
     if (seq > state.maxSeq) state.maxSeq = seq;
-    if (journaled) state.journal.add(seq);
+    if (journalId === null) return;
+    state.journal.add(seq);
+    this.journalIds.push(journalId);
+    this.journalSeqs.push(seq);
+    this.journalStates.push(state);
   }
 
   get pending(): number {
@@ -142,20 +213,27 @@ export class PingWriter {
     if (this.queue.length === 0) return;
     const batch = this.queue;
     this.queue = [];
+    const startedMs = performance.now();
     const replies: Reply[] = new Array<Reply>(batch.length);
     this.undo = [];
+    const journalLength = this.journalIds.length;
     try {
       this.db.transaction(() => {
         for (let i = 0; i < batch.length; i++) replies[i] = this.apply(batch[i]!);
       })();
       this.committed += batch.length;
       this.batches++;
+      if (this.recordLatencies) {
+        const now = Date.now();
+        for (const item of batch) this.latencies.push(now - item.receivedMs);
+      }
     } catch {
       for (let i = this.undo.length - 1; i >= 0; i--) {
         const u = this.undo[i]!;
         u.state.maxSeq = u.prevMax;
         if (u.journaled) u.state.journal.delete(u.seq);
       }
+      this.journalIds.length = this.journalSeqs.length = this.journalStates.length = journalLength;
       // Nothing of the batch is stored: no acks, the apps resend. Memory may be ahead of the database, so
       // it is rebuilt from what is stored.
       for (let i = 0; i < batch.length; i++) {
@@ -164,6 +242,13 @@ export class PingWriter {
       this.live.rebuild(Date.now());
     }
     for (let i = 0; i < batch.length; i++) batch[i]!.reply(replies[i]!);
+    this.stalls.flushMs = Math.max(this.stalls.flushMs, performance.now() - startedMs);
+  }
+
+  takeStalls(): { flushMs: number; compactMs: number } {
+    const out = this.stalls;
+    this.stalls = { flushMs: 0, compactMs: 0 };
+    return out;
   }
 
   private apply(item: Pending): Reply {
@@ -179,7 +264,7 @@ export class PingWriter {
       return { type: 'ack', seq: f.seq };
     }
     const d = this.live.ensure(who);
-    appendPing(this.db, {
+    const journalId = appendPing(this.db, {
       driverId: who.driverId,
       seq: f.seq,
       organizationId: who.organizationId,
@@ -193,7 +278,7 @@ export class PingWriter {
       batteryPct: f.battery_pct ?? null,
       receivedAt: new Date(receivedMs).toISOString(),
     });
-    this.remember(state, f.seq, true);
+    this.remember(state, f.seq, journalId);
     this.live.applyPing(
       who,
       {
@@ -251,10 +336,17 @@ export class PingWriter {
       },
       { errorCode: refused?.code ?? null, errorMessage: refused?.message ?? null },
     );
-    this.remember(state, f.seq, false);
+    this.remember(state, f.seq, null);
     if (refused !== undefined) return { type: 'error', seq: f.seq, ...refused };
     this.live.applyStopEvent(who, f.stop_id, f.event, atMs);
     return { type: 'ack', seq: f.seq };
+  }
+
+  /** Receive-to-commit latencies since the last call (only while recordLatencies is on). */
+  takeLatencies(): number[] {
+    const out = this.latencies;
+    this.latencies = [];
+    return out;
   }
 
   /** Commits what is queued, compacts the journal and refuses anything later. */

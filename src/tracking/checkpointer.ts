@@ -1,0 +1,35 @@
+/**
+ * Moves WAL checkpoints of a file database off the event loop: the connection's automatic checkpoints are
+ * switched off and a worker thread checkpoints every `everyMs` instead. Returns the stop function (which
+ * restores automatic checkpoints). For an in-memory database it does nothing.
+ */
+import { once } from 'node:events';
+import { Worker } from 'node:worker_threads';
+import type { Db } from '../store/db.js';
+
+/** From the .ts sources the worker needs tsx registered first (the solve pool's bootstrap does that). */
+function workerEntry(): { url: URL; entry: string | undefined } {
+  if (!import.meta.url.endsWith('.ts')) return { url: new URL('./checkpoint-worker.js', import.meta.url), entry: undefined };
+  return {
+    url: new URL('../workers/tsx-worker-bootstrap.mjs', import.meta.url),
+    entry: new URL('./checkpoint-worker.ts', import.meta.url).href,
+  };
+}
+
+export function startCheckpointer(db: Db, everyMs: number): () => Promise<void> {
+  if (db.memory || everyMs <= 0) return async () => {};
+  const { url, entry } = workerEntry();
+  const worker = new Worker(url, { workerData: { file: db.name, everyMs, entry } });
+  worker.unref();
+  worker.on('error', () => {
+    // Without the worker, the connection checkpoints itself again.
+    db.pragma('wal_autocheckpoint = 1000');
+  });
+  db.pragma('wal_autocheckpoint = 0');
+  return async () => {
+    db.pragma('wal_autocheckpoint = 1000');
+    worker.postMessage({ stop: true });
+    await Promise.race([once(worker, 'message'), new Promise((r) => setTimeout(r, 2000))]);
+    await worker.terminate();
+  };
+}
