@@ -87,6 +87,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dispatcher dashboard in chromium', () =>
     dir = mkdtempSync(join(tmpdir(), 'milkrun-dashboard-'));
     const config: Config = { ...DEFAULT_CONFIG, dbFile: join(dir, 'e2e.db'), logLevel: 'silent' };
     db = openDb(config.dbFile);
+    delete process.env.MILKRUN_TILE_URL; // this file checks the plain background (the tiles test sets one)
     // The solver runs on the test's thread: one solve at a time here, and the worker pool has its own tests.
     app = await buildApp({ db, config, solver: inProcessSolver() });
     await app.listen({ port: 0, host: '127.0.0.1' });
