@@ -156,9 +156,9 @@ export class Client {
     for (const f of w) f();
   }
 
-  static connect(url: string, headers: Record<string, string> = {}): Promise<Client> {
+  static connect(url: string, headers: Record<string, string> = {}, options: WebSocket.ClientOptions = {}): Promise<Client> {
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, { headers });
+      const ws = new WebSocket(url, { ...options, headers });
       ws.once('open', () => resolve(new Client(ws)));
       ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
       ws.once('error', reject);

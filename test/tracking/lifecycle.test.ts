@@ -72,3 +72,44 @@ describe('restart', () => {
     }
   });
 });
+
+describe('heartbeat and retention', () => {
+  it('terminates a connection that stops answering protocol pings', async () => {
+    const temp = tempDir();
+    const server = await startServer(temp.file, { flushDelayMs: 5, heartbeatMs: 40, offlineAfterMs: 60_000 });
+    try {
+      const f = seedRoute(server.db, Date.now());
+      const token = await driverToken(server, f);
+      const alive = await Client.connect(`${server.ws}/ws/driver?token=${token}`);
+      const dead = await Client.connect(`${server.ws}/ws/driver?token=${token}`, {}, { autoPong: false });
+      expect((await dead.waitClosed()).code).toBe(1006);
+      expect(alive.closed).toBeNull();
+      alive.close();
+    } finally {
+      await server.close();
+      temp.remove();
+    }
+  });
+
+  it('deletes pings older than the retention period and keeps the rest', async () => {
+    const temp = tempDir();
+    const server = await startServer(temp.file, { flushDelayMs: 5, retentionDays: 30 });
+    try {
+      const f = seedRoute(server.db, Date.now());
+      const c = await Client.connect(`${server.ws}/ws/driver?token=${await driverToken(server, f)}`);
+      const now = Date.now();
+      c.send(ping(1, 52, now - 31 * 24 * 3_600_000));
+      c.send(ping(2, 52.01, now - 29 * 24 * 3_600_000));
+      c.send(ping(3, 52.02, now));
+      await c.waitFor((m) => m.seq === 3);
+      server.tracking.writer.compact();
+      expect(server.tracking.hub.applyRetention(now)).toBe(1);
+      const track = await api(server, f.apiToken, 'GET', `/api/v1/drivers/${f.driverId}/track`);
+      expect(track.data.data.map((p: any) => p.seq)).toEqual([2, 3]);
+      c.close();
+    } finally {
+      await server.close();
+      temp.remove();
+    }
+  });
+});
