@@ -10,7 +10,8 @@ import type { SolveOptions } from '../model.js';
 import { SearchContext } from '../operators/operator.js';
 import type { Random } from '../random.js';
 import { SolutionState } from '../solution-state.js';
-import { localSearch } from './local-search.js';
+import { minimizeFleet } from './fleet-minimization.js';
+import { improve, localSearch } from './local-search.js';
 
 const BLINK_RATE = 0.01;
 /** Longest string removed from one route. */
@@ -20,6 +21,8 @@ const AVG_REMOVED = 10;
 /** Start and final temperature, as multiples of the average edge cost of the starting solution. */
 const T_START = 1;
 const T_END = 0.01;
+/** Share of the budget spent removing vehicles when minimize = 'vehicles'. */
+const FLEET_SHARE = 0.6;
 
 export function ruinAndRecreate(sol: SolutionState, rng: Random, options: SolveOptions): number {
   const inst = sol.inst;
@@ -50,6 +53,17 @@ export function ruinAndRecreate(sol: SolutionState, rng: Random, options: SolveO
   const vehiclesMode = sol.ev.vehicleWeight > 0;
 
   let iteration = 0;
+  if (vehiclesMode) {
+    // First fewer vehicles (most of the budget), then cost with the fleet that was reached.
+    const budget = (): number =>
+      Math.max(timeLimitMs < Infinity && clock ? (clock() - t0) / timeLimitMs : 0, maxIterations < Infinity ? iteration / maxIterations : 0);
+    const done = minimizeFleet(sol, rng, options, budget, FLEET_SHARE, maxIterations < Infinity ? Math.floor(maxIterations * FLEET_SHARE) : Infinity);
+    iteration += done;
+    improve(sol, rng, options.shouldStop);
+    current.copyFrom(sol);
+    best.copyFrom(sol);
+    work.copyFrom(sol);
+  }
   let currentPenalty = current.penalty();
   let currentCost = current.cost();
   let bestPenalty = currentPenalty;
@@ -120,7 +134,7 @@ export function ruinAndRecreate(sol: SolutionState, rng: Random, options: SolveO
   return iteration;
 }
 
-function clone(sol: SolutionState): SolutionState {
+export function clone(sol: SolutionState): SolutionState {
   const c = new SolutionState(sol.inst, sol.ev);
   c.copyFrom(sol);
   return c;
@@ -136,9 +150,11 @@ function pickRoutedJob(sol: SolutionState, rng: Random): number {
 }
 
 /** SISR string removal: strings of consecutive jobs from up to ks routes met around a seed job. */
-function removeStrings(sol: SolutionState, rng: Random, cbar: number, removed: Uint8Array, touched: Uint8Array): void {
+export function removeStrings(
+  sol: SolutionState, rng: Random, cbar: number, removed: Uint8Array, touched: Uint8Array, seedJob = -1,
+): void {
   const inst = sol.inst;
-  const seed = pickRoutedJob(sol, rng);
+  const seed = seedJob >= 0 ? seedJob : pickRoutedJob(sol, rng);
   if (seed < 0) return;
   const used = sol.vehiclesUsed();
   let routed = 0;
@@ -152,6 +168,7 @@ function removeStrings(sol: SolutionState, rng: Random, cbar: number, removed: U
     const c = t < 0 ? seed : inst.neighbours[seed * k + t]!;
     const r = sol.jobRoute[c]!;
     if (r < 0 || touched[r] || removed[c]) continue;
+    // (The seed may be an unassigned job: strings are then cut around where it would go.)
     const route = sol.routes[r]!;
     const maxLen = Math.min(route.m, lsMax);
     const len = Math.floor(rng.next() * maxLen) + 1;
@@ -166,7 +183,7 @@ function removeStrings(sol: SolutionState, rng: Random, cbar: number, removed: U
 }
 
 /** The seed job and its nearest routed neighbours. */
-function removeRelated(sol: SolutionState, rng: Random, cbar: number, removed: Uint8Array, touched: Uint8Array): void {
+export function removeRelated(sol: SolutionState, rng: Random, cbar: number, removed: Uint8Array, touched: Uint8Array): void {
   const inst = sol.inst;
   const seed = pickRoutedJob(sol, rng);
   if (seed < 0) return;
@@ -216,7 +233,7 @@ function removeSmallestRoute(
 }
 
 /** SISR's insertion orders: random, largest demand, farthest from or closest to the start, tightest window. */
-function orderForInsertion(sol: SolutionState, rng: Random, jobs: number[], key: Float64Array): void {
+export function orderForInsertion(sol: SolutionState, rng: Random, jobs: number[], key: Float64Array): void {
   const inst = sol.inst;
   const n = inst.m.size;
   const depot = inst.vehStartLoc[0]!;
