@@ -35,8 +35,9 @@ export async function makeApp(
     file,
     config,
     async close() {
-      await app.jobs.idle();
+      // Closing aborts running jobs; wait for them to record how they ended before the database closes.
       await app.close();
+      await app.jobs.idle();
       db.close();
     },
   };
