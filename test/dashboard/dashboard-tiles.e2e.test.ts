@@ -15,7 +15,7 @@ const PNG = Buffer.from(
   'base64',
 );
 
-describe.skipIf(!existsSync(CHROMIUM))('dashboard with a tile server', () => {
+describe.skipIf(!existsSync(CHROMIUM))('dashboard with a tile server', { timeout: 30_000 }, () => {
   const tiles = Fastify();
   const site = Fastify();
   const tileRequests: string[] = [];
@@ -38,13 +38,13 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard with a tile server', () => {
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await browser?.close();
     await site.close();
     await tiles.close();
-  });
+  }, 60_000);
 
   it('draws the base map from the configured tile URL, allowed by the page security policy', async () => {
     const page = await browser.newPage({ viewport: { width: 1000, height: 700 } });

@@ -60,7 +60,8 @@ function waitForAck(socket: WebSocket, seq: number): Promise<void> {
   });
 }
 
-describe.skipIf(!existsSync(CHROMIUM))('dispatcher dashboard in chromium', () => {
+// Explicit timeouts: `npm test` runs vitest without test/vitest.config.ts (whose limits are higher).
+describe.skipIf(!existsSync(CHROMIUM))('dispatcher dashboard in chromium', { timeout: 30_000 }, () => {
   let dir: string;
   let db: Db;
   let app: FastifyInstance;
@@ -147,7 +148,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dispatcher dashboard in chromium', () =>
     page = await browser.newPage({ viewport: { width: 1400, height: 850 } });
     page.on('pageerror', (err) => pageErrors.push(err.message));
     page.setDefaultTimeout(15_000);
-  });
+  }, 60_000);
 
   afterAll(async () => {
     for (const s of sockets) s.close();
@@ -156,7 +157,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dispatcher dashboard in chromium', () =>
     await app?.close();
     db?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  }, 60_000);
 
   it('asks for the token once and keeps it only in the session', async () => {
     await page.goto(`${baseUrl}/dashboard?date=${DAY}`);

@@ -19,7 +19,7 @@ import { attachTracking, type CloseTracking } from '../../src/tracking/attach.js
 const DAY = '2026-05-08';
 const POLL = { timeout: 15_000, interval: 100 };
 
-describe('demo day', () => {
+describe('demo day', { timeout: 30_000 }, () => {
   let dir: string;
   let db: Db;
   let app: FastifyInstance;
@@ -37,14 +37,14 @@ describe('demo day', () => {
     db = openDb(config.dbFile);
     app = await buildApp({ db, config, solver: inProcessSolver() });
     seed = seedDemo(db, { date: DAY });
-  });
+  }, 60_000);
 
   afterAll(async () => {
     await tracking?.();
     await app?.close();
     db?.close();
     rmSync(dir, { recursive: true, force: true });
-  });
+  }, 60_000);
 
   it('plans the seeded day and prints where to look and what to paste', async () => {
     const banner = (await prepareDemoDay(app, seed.token))('http://127.0.0.1:3000');
@@ -98,7 +98,7 @@ describe('demo day', () => {
   });
 });
 
-describe('demo day without a working solver', () => {
+describe('demo day without a working solver', { timeout: 30_000 }, () => {
   it('still starts: the banner says the day could not be planned', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'milkrun-demo-'));
     const config: Config = { ...DEFAULT_CONFIG, dbFile: join(dir, 'demo.db'), logLevel: 'silent' };
