@@ -113,14 +113,21 @@ async function start() {
 
   async function reload() {
     setBusy(true);
-    day = await loadDay(api, dateInput.value);
-    mapView.render(day);
-    panel.render(day);
-    // The REST answer is the state at load time; later frames merge on top of it.
-    for (const d of day.drivers) if (d.liveRaw) liveStates.set(d.id, { ...liveStates.get(d.id), ...d.liveRaw });
-    $('map').dataset.routes = String(day.routes.length);
-    if (day.problems.length > 0) showMessage(`Could not load everything: ${escapeHtml(day.problems.join('; '))}`, 'error');
-    setBusy(false);
+    try {
+      const loaded = await loadDay(api, dateInput.value);
+      day = loaded;
+      mapView.render(loaded);
+      panel.render(loaded);
+      // The REST answer is the state at load time; later frames merge on top of it.
+      for (const d of loaded.drivers) if (d.liveRaw) liveStates.set(d.id, { ...liveStates.get(d.id), ...d.liveRaw });
+      if (loaded.problems.length > 0) {
+        showMessage(`Could not load everything: ${escapeHtml(loaded.problems.join('; '))}`, 'error');
+      }
+    } catch (err) {
+      showMessage(`Could not load ${escapeHtml(dateInput.value)}: ${escapeHtml(String(err))}`, 'error');
+    } finally {
+      setBusy(false);
+    }
   }
 
   /** @param {boolean} value */
