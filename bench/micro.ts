@@ -7,7 +7,8 @@
  * - one local-search pass starting from the savings solution (the copy of that solution is untimed);
  * - one feasibility check: an insertion priced from cached route segments (Proposal, O(1)), against the
  *   baseline of the same check done by walking the whole route (exactRouteTiming, O(route length));
- * - end to end: solve with localSearchOnly (compile + construct + local search + finalize).
+ *
+ * End-to-end times on 1,000 stops (construction + local search, the search over time) are in bench/scale.ts.
  */
 import { parseArgs } from 'node:util';
 import { Bench } from 'tinybench';
@@ -20,7 +21,6 @@ import { Random } from '../src/solver/random.js';
 import { exactRouteTiming } from '../src/solver/schedule.js';
 import { localSearch } from '../src/solver/search/local-search.js';
 import { SolutionState } from '../src/solver/solution-state.js';
-import { solve } from '../src/solver/solve.js';
 import { generatePlaneProblem } from './gen.js';
 
 const { values } = parseArgs({ options: { time: { type: 'string', default: '2000' } } });
@@ -75,9 +75,6 @@ for (const { label, problem } of problems) {
     seq[len++] = j;
     for (let i = at + 1; i <= longest.m; i++) seq[len++] = longest.jobAt(i);
     return exactRouteTiming(inst, longest.vehicle, seq, len).feasible;
-  });
-  bench.add(`${label}: solve, construction + local search only`, () => {
-    solve(problem, { seed: 1, localSearchOnly: true });
   });
 }
 
