@@ -1,4 +1,5 @@
 import type { AreaFeature, AreaGeoJson, AreaMultiPolygon, BBox2D, MultiPolygonCoordinates, Position } from './geojson-schema.js';
+import { flattenPolygon, pointInFlatPolygon } from './flat-polygon.js';
 import { findSelfIntersection } from './ring-self-intersection.js';
 
 /**
@@ -16,6 +17,7 @@ export type GeometryProblemCode =
   | 'too_few_positions'
   | 'coordinate_out_of_range'
   | 'self_intersection'
+  | 'hole_outside_shell'
   | 'crosses_antimeridian'
   | 'too_many_positions';
 
@@ -116,6 +118,28 @@ function ringProblems(ring: Position[], at: RingAt): GeometryProblem[] {
   return problems;
 }
 
+/**
+ * Holes must lie within their shell (touching it is allowed): a hole outside would, by the crossing rule, add
+ * its inside to the area instead of removing it. Checked on the hole's corners, so a hole that pokes out between
+ * two corners of the shell is not caught; rings crossing each other are not checked.
+ */
+function holesOutsideShell(polygon: Position[][], featureIndex: number, polygonIndex: number): GeometryProblem[] {
+  if (polygon.length < 2) return [];
+  const shell = flattenPolygon([polygon[0]!]);
+  const problems: GeometryProblem[] = [];
+  for (let r = 1; r < polygon.length; r++) {
+    const outside = polygon[r]!.findIndex((p) => !pointInFlatPolygon(shell, p[0]!, p[1]!));
+    if (outside >= 0) {
+      problems.push({
+        feature_index: featureIndex, polygon_index: polygonIndex, ring_index: r, position_index: outside,
+        problem: 'hole_outside_shell',
+        message: `feature ${featureIndex}, polygon ${polygonIndex}, ring ${r}: position ${outside} of this hole lies outside the polygon's outer ring`,
+      });
+    }
+  }
+  return problems;
+}
+
 function featuresOf(input: AreaGeoJson): AreaFeature[] {
   return input.type === 'Feature' ? [input] : input.features;
 }
@@ -130,10 +154,14 @@ export function validateAreaGeoJson(input: AreaGeoJson): GeometryValidation {
   features.forEach((feature, featureIndex) => {
     const polygons = feature.geometry.type === 'Polygon' ? [feature.geometry.coordinates] : feature.geometry.coordinates;
     polygons.forEach((polygon, polygonIndex) => {
+      let ringsValid = true;
       polygon.forEach((ring, ringIndex) => {
         positions += ring.length;
-        problems.push(...ringProblems(ring, { featureIndex, polygonIndex, ringIndex }));
+        const found = ringProblems(ring, { featureIndex, polygonIndex, ringIndex });
+        if (found.length > 0) ringsValid = false;
+        problems.push(...found);
       });
+      if (ringsValid) problems.push(...holesOutsideShell(polygon, featureIndex, polygonIndex));
       coordinates.push(polygon.map((ring) => ring.map((p) => [p[0]!, p[1]!])));
     });
   });

@@ -88,6 +88,14 @@ describe('validateAreaGeoJson', () => {
     ]);
   });
 
+  it('refuses a hole outside its shell and accepts one touching it', () => {
+    expect(problemsOf(feature([square(0, 0, 10, 10), square(12, 2, 14, 4)]))).toEqual([
+      expect.objectContaining({ feature_index: 0, polygon_index: 0, ring_index: 1, position_index: 0, problem: 'hole_outside_shell' }),
+    ]);
+    expect(problemsOf(feature([square(0, 0, 10, 10), square(8, 2, 12, 4)]))[0]).toMatchObject({ ring_index: 1, position_index: 1 });
+    expect(validateAreaGeoJson(feature([square(0, 0, 10, 10), square(0, 2, 4, 4)])).ok).toBe(true);
+  });
+
   it('accepts repeated consecutive positions and a concave ring', () => {
     const concave = [[0, 0], [4, 0], [4, 4], [2, 1], [2, 1], [0, 4], [0, 0]];
     expect(validateAreaGeoJson(feature([concave])).ok).toBe(true);
