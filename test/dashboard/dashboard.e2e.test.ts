@@ -263,6 +263,18 @@ describe.skipIf(!existsSync(CHROMIUM))('dispatcher dashboard in chromium', { tim
       .getAttribute('data-stop-id'), POLL).toBe(stopId);
   });
 
+  it('reorders a route by dragging a stop within it', async () => {
+    const routeId = (await cardsBySize())[0]!.routeId;
+    const before = (await api('GET', `/routes/${routeId}`)).data.stops.map((s: { stop_id: string }) => s.stop_id);
+    const rows = page.locator(`[data-testid=route-card][data-route-id="${routeId}"] li.stop`);
+    await rows.nth(0).dragTo(rows.nth(2));
+    // Dragged down onto the third stop, the first takes its place; the two it passed move up.
+    const expected = [before[1], before[2], before[0], ...before.slice(3)];
+    await expect.poll(async () => (await api('GET', `/routes/${routeId}`)).data.stops
+      .map((s: { stop_id: string }) => s.stop_id), POLL).toEqual(expected);
+    await expect.poll(() => rows.nth(2).getAttribute('data-stop-id'), POLL).toBe(before[0]);
+  });
+
   it('drags the unroutable stop onto a route and shows the broken time window in red', async () => {
     const sizes = await cardsBySize();
     const toRouteId = sizes[sizes.length - 1]!.routeId;

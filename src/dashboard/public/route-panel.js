@@ -62,14 +62,16 @@ export function createRoutePanel(container, actions) {
       event.preventDefault();
       list.classList.remove('drop-target');
       if (!dragged) return;
-      const items = [...list.querySelectorAll('li.stop')].filter((li) => li instanceof HTMLElement &&
-        li.dataset.stopId !== dragged?.stopId);
-      // Dropped on a stop: take its place (it moves down); dropped below the last one: append.
+      const all = [...list.querySelectorAll('li.stop')];
+      const from = all.findIndex((li) => li instanceof HTMLElement && li.dataset.stopId === dragged?.stopId);
+      const items = all.filter((_, i) => i !== from);
+      // Dropped on a stop: take its place. Moving down the same list, that stop moves up (the dragged one lands
+      // after it); otherwise it moves down. Dropped below the last stop: append.
       const target = event.target instanceof Element ? event.target.closest('li.stop') : null;
       let position = items.length;
       if (target instanceof HTMLElement && target.dataset.stopId !== dragged.stopId) {
         const idx = items.indexOf(target);
-        if (idx >= 0) position = idx;
+        if (idx >= 0) position = from >= 0 && from <= idx ? idx + 1 : idx;
       }
       const move = { stopId: dragged.stopId, fromRouteId: dragged.fromRouteId, toRouteId: routeId, position };
       dragged = null;
