@@ -206,24 +206,37 @@ export function compileInstance(problem: Problem, objective: CostObjective | und
   };
 }
 
-/** For each job, the k other jobs closest by (distance + duration) in either direction, nearest first. */
+/**
+ * For each job, the k other jobs closest by (distance + duration) in either direction, nearest first.
+ * A bounded insertion buffer keeps it O(n² · small) instead of sorting every row.
+ */
 function buildNeighbours(nJobs: number, k: number, jobLoc: Int32Array, m: TravelMatrices): Int32Array {
   const out = new Int32Array(nJobs * k);
   if (k === 0) return out;
-  const order = new Int32Array(nJobs);
-  const key = new Float64Array(nJobs);
   const n = m.size;
+  const bufKey = new Float64Array(k);
+  const bufJob = new Int32Array(k);
   for (let j = 0; j < nJobs; j++) {
     const a = jobLoc[j]!;
+    let filled = 0;
     for (let i = 0; i < nJobs; i++) {
-      order[i] = i;
+      if (i === j) continue;
       const b = jobLoc[i]!;
-      const d = Math.min(m.distance[a * n + b]! + m.durationS[a * n + b]!, m.distance[b * n + a]! + m.durationS[b * n + a]!);
-      key[i] = i === j ? Infinity : d;
+      const d1 = m.distance[a * n + b]! + m.durationS[a * n + b]!;
+      const d2 = m.distance[b * n + a]! + m.durationS[b * n + a]!;
+      const key = d1 < d2 ? d1 : d2;
+      if (filled === k && !(key < bufKey[k - 1]!)) continue;
+      let pos = filled < k ? filled++ : k - 1;
+      while (pos > 0 && bufKey[pos - 1]! > key) {
+        bufKey[pos] = bufKey[pos - 1]!;
+        bufJob[pos] = bufJob[pos - 1]!;
+        pos--;
+      }
+      bufKey[pos] = key;
+      bufJob[pos] = i;
     }
-    // Partial selection: only the k smallest need to be ordered.
-    const sorted = Array.from(order).sort((x, y) => key[x]! - key[y]! || x - y);
-    for (let t = 0; t < k; t++) out[j * k + t] = sorted[t]!;
+    // Unreachable pairs (NaN or Infinity keys) never enter; pad with the job itself, which operators skip.
+    for (let t = 0; t < k; t++) out[j * k + t] = t < filled ? bufJob[t]! : j;
   }
   return out;
 }

@@ -33,23 +33,29 @@ export function solve(problem: Problem, options: SolveOptions = {}): Solution {
   const rng = new Random(options.seed ?? 1);
   const sol = new SolutionState(inst, ev);
   const p = new Proposal(inst);
+  const clock = options.clock;
+  const t0 = clock ? clock() : 0;
+  const limitMs = options.timeLimitS !== undefined && clock ? options.timeLimitS * 1000 : Infinity;
+  // Construction and local search must respect the budget too (large problems); the search gets what is left.
+  const stop = (): boolean => (options.shouldStop?.() ?? false) || (clock !== undefined && clock() - t0 >= limitMs);
 
   buildSavingsSolution(sol, p);
-  improve(sol, rng, options.shouldStop);
+  improve(sol, rng, stop);
   if (options.localSearchOnly) {
     // Without the metaheuristic, a few savings shapes are cheap insurance: keep the best local optimum.
     const other = new SolutionState(inst, ev);
     for (const lambda of SAVINGS_LAMBDAS) {
-      if (options.shouldStop?.()) break;
+      if (stop()) break;
       other.copyFrom(new SolutionState(inst, ev));
       buildSavingsSolution(other, p, lambda);
-      improve(other, rng, options.shouldStop);
+      improve(other, rng, stop);
       if (isBetter(other, sol)) sol.copyFrom(other);
     }
   }
   let iterations = 0;
   if (!options.localSearchOnly) {
-    iterations = ruinAndRecreate(sol, rng, options);
+    const remainingS = limitMs < Infinity ? Math.max(0, (limitMs - (clock!() - t0)) / 1000) : undefined;
+    iterations = ruinAndRecreate(sol, rng, remainingS === undefined ? options : { ...options, timeLimitS: remainingS });
   }
   repairInfeasibleRoutes(sol);
   insertLeftovers(sol, p);

@@ -18,18 +18,29 @@ export const OPERATORS: readonly Operator[] = [relocate, exchange, twoOptStar, t
 /** Improvements smaller than this are noise from floating-point sums. */
 const MIN_GAIN = 1e-7;
 
-export function localSearch(sol: SolutionState, rng: Random, shouldStop?: () => boolean, ctx = new SearchContext(sol)): number {
+/**
+ * Runs to a local optimum (or until shouldStop). With `focus`, only jobs j with focus[j] = 1 are tried as u
+ * (their moves may still touch any route): the polish after a ruin-and-recreate step.
+ */
+export function localSearch(
+  sol: SolutionState, rng: Random, shouldStop?: () => boolean, ctx = new SearchContext(sol), focus?: Uint8Array,
+): number {
   const inst = sol.inst;
   const order = new Int32Array(inst.nJobs);
   for (let j = 0; j < inst.nJobs; j++) order[j] = j;
   const best = newMove();
   let moves = 0;
   let improved = true;
+  let count = inst.nJobs;
+  if (focus) {
+    count = 0;
+    for (let j = 0; j < inst.nJobs; j++) if (focus[j] === 1) order[count++] = j;
+  }
   while (improved) {
-    if (shouldStop?.()) break;
     improved = false;
-    rng.shuffle(order);
-    for (let t = 0; t < order.length; t++) {
+    rng.shuffle(order, count);
+    for (let t = 0; t < count; t++) {
+      if ((t & 31) === 0 && shouldStop?.()) return moves;
       const u = order[t]!;
       if (sol.jobRoute[u] === -1) continue;
       best.operator = null;
@@ -51,6 +62,6 @@ export function improve(sol: SolutionState, rng: Random, shouldStop?: () => bool
   const backup = new SolutionState(sol.inst, sol.ev);
   for (;;) {
     localSearch(sol, rng, shouldStop, ctx);
-    if (shouldStop?.() || !eliminateOneRoute(sol, backup, ctx.p1)) return;
+    if (shouldStop?.() || !eliminateOneRoute(sol, backup, ctx.p1, shouldStop)) return;
   }
 }

@@ -9,7 +9,9 @@ import type { Proposal } from '../proposal.js';
 import type { SolutionState } from '../solution-state.js';
 
 /** Returns true when a route was removed (the solution changed). */
-export function eliminateOneRoute(sol: SolutionState, backup: SolutionState, p: Proposal): boolean {
+export function eliminateOneRoute(
+  sol: SolutionState, backup: SolutionState, p: Proposal, shouldStop?: () => boolean,
+): boolean {
   const inst = sol.inst;
   const order: number[] = [];
   for (let r = 0; r < sol.routes.length; r++) if (sol.routes[r]!.m > 0) order.push(r);
@@ -21,6 +23,7 @@ export function eliminateOneRoute(sol: SolutionState, backup: SolutionState, p: 
   const cost = sol.cost();
   backup.copyFrom(sol);
   for (const r of order) {
+    if (shouldStop?.()) return false;
     const jobs = Array.from(sol.routes[r]!.jobs.subarray(0, sol.routes[r]!.m));
     forbidden.fill(0);
     forbidden[r] = 1;

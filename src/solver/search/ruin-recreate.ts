@@ -21,6 +21,8 @@ const AVG_REMOVED = 10;
 /** Start and final temperature, as multiples of the average edge cost of the starting solution. */
 const T_START = 1;
 const T_END = 0.01;
+/** Jobs already unassigned that are retried per iteration, at most about this many. */
+const RETRY_OUT = 32;
 /** Share of the budget spent removing vehicles when minimize = 'vehicles'. */
 const FLEET_SHARE = 0.6;
 
@@ -43,6 +45,8 @@ export function ruinAndRecreate(sol: SolutionState, rng: Random, options: SolveO
   const choice: InsertionChoice = { delta: 0, route: -1, pos: 0 };
   const sortKey = new Float64Array(inst.nJobs);
   const forbidden = new Uint8Array(inst.nVehicles);
+  const focus = new Uint8Array(inst.nJobs);
+  const stop = (): boolean => (options.shouldStop?.() ?? false) || (clock !== undefined && clock() - t0 >= timeLimitMs);
 
   const plainCost = sol.cost() - sol.vehiclesUsed() * sol.ev.vehicleWeight;
   const edges = Math.max(1, inst.nJobs - sol.unassignedCount() + sol.vehiclesUsed());
@@ -59,7 +63,7 @@ export function ruinAndRecreate(sol: SolutionState, rng: Random, options: SolveO
       Math.max(timeLimitMs < Infinity && clock ? (clock() - t0) / timeLimitMs : 0, maxIterations < Infinity ? iteration / maxIterations : 0);
     const done = minimizeFleet(sol, rng, options, budget, FLEET_SHARE, maxIterations < Infinity ? Math.floor(maxIterations * FLEET_SHARE) : Infinity);
     iteration += done;
-    improve(sol, rng, options.shouldStop);
+    improve(sol, rng, stop);
     current.copyFrom(sol);
     best.copyFrom(sol);
     work.copyFrom(sol);
@@ -92,8 +96,15 @@ export function ruinAndRecreate(sol: SolutionState, rng: Random, options: SolveO
     for (let r = 0; r < inst.nVehicles; r++) if (touched[r]) work.removeFlagged(r, removed);
 
     // Recreate: every unassigned job, in a random order of a random kind, higher priority first.
+    // The removed jobs, plus a sample of the jobs that were already out (all of them when few): on large
+    // over-constrained problems retrying hundreds of jobs that do not fit would eat the budget.
     pending.length = 0;
-    for (let j = 0; j < inst.nJobs; j++) if (work.jobRoute[j] === -1) pending.push(j);
+    let outBefore = 0;
+    for (let j = 0; j < inst.nJobs; j++) {
+      if (work.jobRoute[j] !== -1) continue;
+      if (removed[j] === 1) pending.push(j);
+      else if (outBefore++ < RETRY_OUT || rng.next() < RETRY_OUT / outBefore) pending.push(j);
+    }
     orderForInsertion(work, rng, pending, sortKey);
     for (const j of pending) {
       bestInsertion(work, j, p, { allowEmpty: !useForbidden, blinkRate: BLINK_RATE, rng, forbidden: useForbidden ? forbidden : null }, choice);
@@ -113,8 +124,10 @@ export function ruinAndRecreate(sol: SolutionState, rng: Random, options: SolveO
       currentPenalty = penalty;
       currentCost = cost;
       if (penalty < bestPenalty || (penalty === bestPenalty && cost < bestCost - 1e-9)) {
-        // Polish a new best with local search before keeping it.
-        localSearch(work, rng, options.shouldStop, ctx);
+        // Polish a new best with local search around the routes this step changed, before keeping it.
+        focus.fill(0);
+        for (let j = 0; j < inst.nJobs; j++) if (work.jobRoute[j] >= 0 && touched[work.jobRoute[j]!]) focus[j] = 1;
+        localSearch(work, rng, stop, ctx, focus);
         current.copyFrom(work);
         currentCost = work.cost();
         best.copyFrom(work);
