@@ -3,6 +3,7 @@ import { nowIso, stmt, type Db } from './db.js';
 import { recordEvent } from './events.js';
 import { newId } from './ids.js';
 import { decodeCursor, toPage, type Page } from './pagination.js';
+import { definedOnly } from './patch.js';
 
 type DepotRow = Depot & { _rowid: number };
 const COLUMNS = 'rowid AS _rowid, id, external_id, name, address, lat, lng, created_at, updated_at';
@@ -85,13 +86,4 @@ export function deleteDepot(db: Db, orgId: string, id: string): boolean {
     }
     return changes > 0;
   })();
-}
-
-/** The keys of a PATCH body that were actually sent (undefined means "leave as is"; null means "clear"). */
-export function definedOnly<T extends object>(patch: T): Partial<T> {
-  const out: Partial<T> = {};
-  for (const key of Object.keys(patch) as (keyof T)[]) {
-    if (patch[key] !== undefined) out[key] = patch[key];
-  }
-  return out;
 }

@@ -1,7 +1,7 @@
 import { ApiError } from '../api/errors.js';
 import type { Driver, DriverInput, DriverPatch } from '../api/schemas/drivers.js';
 import { nowIso, stmt, type Db } from './db.js';
-import { definedOnly } from './depots.js';
+import { definedOnly } from './patch.js';
 import { recordEvent } from './events.js';
 import { newId } from './ids.js';
 import { decodeCursor, toPage, type Page } from './pagination.js';

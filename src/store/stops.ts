@@ -1,7 +1,7 @@
 import { ApiError } from '../api/errors.js';
 import type { Stop, StopHistoryEntry, StopInput, StopListQuery, StopPatch, StopStatus } from '../api/schemas/stops.js';
 import { nowIso, stmt, type Db } from './db.js';
-import { definedOnly } from './depots.js';
+import { definedOnly } from './patch.js';
 import { recordEvent } from './events.js';
 import { newId } from './ids.js';
 import { decodeCursor, encodeCursor, toPage, type Page } from './pagination.js';
@@ -81,16 +81,6 @@ export function getStop(db: Db, orgId: string, id: string): Stop | undefined {
     | StopRow
     | undefined;
   return row && toStop(row);
-}
-
-/** Stops by id in the order asked; ids of other organizations or unknown ones are left out. */
-export function getStops(db: Db, orgId: string, ids: readonly string[]): Stop[] {
-  const out: Stop[] = [];
-  for (const id of ids) {
-    const s = getStop(db, orgId, id);
-    if (s) out.push(s);
-  }
-  return out;
 }
 
 export function listStops(db: Db, orgId: string, q: StopListQuery): Page<Stop> {

@@ -1,7 +1,8 @@
 import { ApiError } from '../api/errors.js';
 import type { Vehicle, VehicleInput, VehiclePatch } from '../api/schemas/vehicles.js';
 import { nowIso, stmt, type Db } from './db.js';
-import { definedOnly, getDepot } from './depots.js';
+import { getDepot } from './depots.js';
+import { definedOnly } from './patch.js';
 import { recordEvent } from './events.js';
 import { newId } from './ids.js';
 import { decodeCursor, toPage, type Page } from './pagination.js';
