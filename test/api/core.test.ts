@@ -135,6 +135,46 @@ describe('auth, errors, request ids', () => {
     }
   });
 
+  it('a retry while the first request still runs answers 409 idempotency_in_progress', async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => (release = r));
+    let entered: () => void = () => {};
+    const solving = new Promise<void>((r) => (entered = r));
+    const slow = await makeApp({}, {
+      solver: {
+        solve: async (problem) => {
+          entered();
+          await gate;
+          return {
+            routes: [],
+            unassigned: problem.jobs.map((j) => ({ job: j.id, reason: 'no_vehicle' as const })),
+            summary: { cost: 0, distance: 0, duration: 0, vehicles: 0, unassigned: problem.jobs.length, priority: 0, iterations: 0 },
+          };
+        },
+      },
+    });
+    try {
+      const c = client(slow.app, orgWithToken(slow.db, 'Slow').token);
+      const body = { stops: [{ lat: 1, lng: 1 }], vehicles: [{ name: 'V' }] };
+      const key = { 'idempotency-key': 'plan-1' };
+      const first = c('POST', '/api/v1/routes/plan', body, key);
+      await solving;
+      const second = await c('POST', '/api/v1/routes/plan', body, key);
+      expect(second.statusCode).toBe(409);
+      expect(second.data.error.code).toBe('idempotency_in_progress');
+      release();
+      const done = await first;
+      expect(done.statusCode).toBe(422);
+      const replay = await c('POST', '/api/v1/routes/plan', body, key);
+      expect(replay.statusCode).toBe(422);
+      expect(replay.headers['idempotent-replayed']).toBe('true');
+      expect(replay.body).toBe(done.body);
+    } finally {
+      await slow.close();
+      removeDir(slow.dir);
+    }
+  });
+
   it('serves the OpenAPI document and the docs page', async () => {
     const doc = await t.app.inject({ method: 'GET', url: '/openapi.json' });
     expect(doc.statusCode).toBe(200);
