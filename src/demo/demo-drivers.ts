@@ -45,6 +45,7 @@ const StopListAnswer = z.object({
 });
 const VehicleAnswer = z.object({ id: z.string(), start: Point.nullish(), end: Point.nullish() });
 const DriverTokenAnswer = z.object({ token: z.string() });
+const DriverAnswer = z.object({ last_position: Point.nullish() });
 
 type Fetcher = <T>(method: string, path: string, schema: z.ZodType<T>, body?: unknown) => Promise<T>;
 
@@ -68,7 +69,7 @@ interface DrivePlan {
   routeId: string;
   routeName: string;
   driverId: string;
-  /** Start (depot or first stop), then each stop still to visit. */
+  /** Start (last known position, depot or first stop), then each stop still to visit. */
   points: LatLng[];
   /** stopIds[i] is the stop at points[i + 1]. */
   stopIds: string[];
@@ -101,7 +102,9 @@ async function drivePlans(api: Fetcher, date: string): Promise<DrivePlan[]> {
       );
     if (open.length === 0) continue;
     const vehicle = route.vehicle_id ? await api('GET', `/vehicles/${route.vehicle_id}`, VehicleAnswer) : null;
-    const start = vehicle?.start ?? open[0]!.stop;
+    // A driver already out (an earlier demo run) carries on from where it was, not from the depot.
+    const driver = await api('GET', `/drivers/${route.driver_id}`, DriverAnswer);
+    const start = driver.last_position ?? vehicle?.start ?? open[0]!.stop;
     plans.push({
       routeId: route.id,
       routeName: route.name ?? route.id,
