@@ -1,10 +1,9 @@
+import RBush from 'rbush';
+
 /**
  * Finds where a closed ring crosses or touches itself. A ring is simple when its only shared points are the
  * joints between consecutive edges; anything else (a crossing, a touch, an edge doubling back over its
  * neighbour) makes point-in-polygon answers ambiguous, so service areas refuse it.
- *
- * Sweep over edges sorted by their west end: an edge is compared only with the edges that start before it ends,
- * so ordinary rings cost about O(n log n) instead of the O(n²) of comparing every pair.
  */
 
 /** Sign of the turn a → b → c: > 0 left, < 0 right, 0 collinear. */
@@ -42,45 +41,65 @@ function doublesBack(ax: number, ay: number, bx: number, by: number, cx: number,
   return (bx - ax) * (cx - bx) + (by - ay) * (cy - by) < 0;
 }
 
+/** Edge-box pairs examined at most per ring: bounds the work an adversarial ring (a tight spiral) can cause. */
+export const MAX_PAIR_CHECKS = 5_000_000;
+
+export type SelfIntersection = { kind: 'crossing'; edges: [number, number] } | { kind: 'too_complex' };
+
+interface EdgeBox {
+  minX: number;
+  minY: number;
+  maxX: number;
+  maxY: number;
+  /** Edge index: the edge runs from vertex edge to vertex (edge + 1) mod n. */
+  edge: number;
+}
+
 /**
- * Returns the index pair of the first two edges found that intersect improperly, or null for a simple ring.
- * `xs`/`ys`: the ring's distinct consecutive vertices, without the closing repeat; edge i runs from vertex i to
- * vertex (i + 1) mod n.
+ * The first two edges found that intersect improperly, `too_complex` when the ring needs more than
+ * `maxPairChecks` comparisons (real rings need a few per edge; ~0.1 µs each), or null for a simple ring. `xs`/`ys`: the ring's distinct consecutive vertices,
+ * without the closing repeat; edge i runs from vertex i to vertex (i + 1) mod n.
+ *
+ * Candidate pairs come from an R-tree of edge boxes (both axes prune, so long zigzags stay near O(n log n)).
  */
-export function findSelfIntersection(xs: ArrayLike<number>, ys: ArrayLike<number>): [number, number] | null {
+export function findSelfIntersection(
+  xs: ArrayLike<number>,
+  ys: ArrayLike<number>,
+  maxPairChecks: number = MAX_PAIR_CHECKS,
+): SelfIntersection | null {
   const n = xs.length;
   if (n < 3) return null;
-  // minX[i] / maxX[i]: the west and east ends of edge i.
-  const minX = new Float64Array(n);
-  const maxX = new Float64Array(n);
+  const boxes: EdgeBox[] = [];
   for (let i = 0; i < n; i++) {
     const j = i + 1 === n ? 0 : i + 1;
-    minX[i] = Math.min(xs[i]!, xs[j]!);
-    maxX[i] = Math.max(xs[i]!, xs[j]!);
+    boxes.push({
+      minX: Math.min(xs[i]!, xs[j]!), minY: Math.min(ys[i]!, ys[j]!),
+      maxX: Math.max(xs[i]!, xs[j]!), maxY: Math.max(ys[i]!, ys[j]!), edge: i,
+    });
   }
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => minX[a]! - minX[b]!);
-
-  for (let s = 0; s < n; s++) {
-    const e = order[s]!;
+  const tree = new RBush<EdgeBox>();
+  tree.load(boxes);
+  let checks = 0;
+  for (const box of boxes) {
+    const e = box.edge;
     const eNext = e + 1 === n ? 0 : e + 1;
     const ax = xs[e]!, ay = ys[e]!, bx = xs[eNext]!, by = ys[eNext]!;
-    const eMinY = Math.min(ay, by), eMaxY = Math.max(ay, by);
-    for (let t = s + 1; t < n; t++) {
-      const f = order[t]!;
-      if (minX[f]! > maxX[e]!) break;
+    for (const other of tree.search(box)) {
+      const f = other.edge;
+      if (f <= e) continue;
+      if (++checks > maxPairChecks) return { kind: 'too_complex' };
       const fNext = f + 1 === n ? 0 : f + 1;
       const cx = xs[f]!, cy = ys[f]!, dx = xs[fNext]!, dy = ys[fNext]!;
-      if (Math.max(cy, dy) < eMinY || Math.min(cy, dy) > eMaxY) continue;
       if (fNext === e) {
         // f then e: they share vertex e; only a fold back over each other counts.
-        if (doublesBack(cx, cy, ax, ay, bx, by)) return [Math.min(e, f), Math.max(e, f)];
+        if (doublesBack(cx, cy, ax, ay, bx, by)) return { kind: 'crossing', edges: [e, f] };
         continue;
       }
       if (eNext === f) {
-        if (doublesBack(ax, ay, bx, by, dx, dy)) return [Math.min(e, f), Math.max(e, f)];
+        if (doublesBack(ax, ay, bx, by, dx, dy)) return { kind: 'crossing', edges: [e, f] };
         continue;
       }
-      if (segmentsIntersect(ax, ay, bx, by, cx, cy, dx, dy)) return [Math.min(e, f), Math.max(e, f)];
+      if (segmentsIntersect(ax, ay, bx, by, cx, cy, dx, dy)) return { kind: 'crossing', edges: [e, f] };
     }
   }
   return null;

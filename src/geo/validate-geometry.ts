@@ -19,7 +19,8 @@ export type GeometryProblemCode =
   | 'self_intersection'
   | 'hole_outside_shell'
   | 'crosses_antimeridian'
-  | 'too_many_positions';
+  | 'too_many_positions'
+  | 'too_complex';
 
 export interface GeometryProblem {
   feature_index: number;
@@ -109,10 +110,15 @@ function ringProblems(ring: Position[], at: RingAt): GeometryProblem[] {
   }
 
   const crossing = findSelfIntersection(xs, ys);
-  if (crossing) {
+  if (crossing?.kind === 'crossing') {
     problems.push({
       ...where, problem: 'self_intersection',
-      message: `${label}: the ring crosses or touches itself (edges ${crossing[0]} and ${crossing[1]} of its distinct corners)`,
+      message: `${label}: the ring crosses or touches itself (edges ${crossing.edges[0]} and ${crossing.edges[1]} of its distinct corners)`,
+    });
+  } else if (crossing?.kind === 'too_complex') {
+    problems.push({
+      ...where, problem: 'too_complex',
+      message: `${label}: too many overlapping edges to check for self-intersection; simplify the ring`,
     });
   }
   return problems;
@@ -147,16 +153,29 @@ function featuresOf(input: AreaGeoJson): AreaFeature[] {
 /** Validates a Feature or FeatureCollection and returns it as one MultiPolygon of 2D positions with its bbox. */
 export function validateAreaGeoJson(input: AreaGeoJson): GeometryValidation {
   const features = featuresOf(input);
+  let positions = 0;
+  for (const feature of features) {
+    const polygons = feature.geometry.type === 'Polygon' ? [feature.geometry.coordinates] : feature.geometry.coordinates;
+    for (const polygon of polygons) for (const ring of polygon) positions += ring.length;
+  }
+  // Counted first: the checks below cost more than linear time, so an oversized drawing is refused before them.
+  if (positions > MAX_AREA_POSITIONS) {
+    return {
+      ok: false,
+      problems: [{
+        feature_index: 0, polygon_index: 0, ring_index: 0, problem: 'too_many_positions',
+        message: `an area may have at most ${MAX_AREA_POSITIONS} positions, got ${positions}`,
+      }],
+    };
+  }
   const problems: GeometryProblem[] = [];
   const coordinates: MultiPolygonCoordinates = [];
-  let positions = 0;
 
   features.forEach((feature, featureIndex) => {
     const polygons = feature.geometry.type === 'Polygon' ? [feature.geometry.coordinates] : feature.geometry.coordinates;
     polygons.forEach((polygon, polygonIndex) => {
       let ringsValid = true;
       polygon.forEach((ring, ringIndex) => {
-        positions += ring.length;
         const found = ringProblems(ring, { featureIndex, polygonIndex, ringIndex });
         if (found.length > 0) ringsValid = false;
         problems.push(...found);
@@ -166,12 +185,6 @@ export function validateAreaGeoJson(input: AreaGeoJson): GeometryValidation {
     });
   });
 
-  if (positions > MAX_AREA_POSITIONS) {
-    problems.unshift({
-      feature_index: 0, polygon_index: 0, ring_index: 0, problem: 'too_many_positions',
-      message: `an area may have at most ${MAX_AREA_POSITIONS} positions, got ${positions}`,
-    });
-  }
   if (problems.length > 0) return { ok: false, problems: problems.slice(0, MAX_PROBLEMS) };
   return { ok: true, geometry: { type: 'MultiPolygon', coordinates }, bbox: multiPolygonBBox(coordinates) };
 }
