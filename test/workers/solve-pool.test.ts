@@ -36,25 +36,26 @@ describe('SolvePool', () => {
     expect(pool.pending).toBe(0);
   });
 
+  it('forwards progress reports from the worker', async () => {
+    const progress: SolveProgress[] = [];
+    const solution = await pool.solve(medium, { seed: 1, maxIterations: 300, onProgress: (p) => progress.push(p) });
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress[0]!.iteration).toBeGreaterThanOrEqual(0);
+    expect(servedJobs(solution).length + solution.unassigned.length).toBe(120);
+  });
+
   it('cancels a running solve through its AbortSignal, then keeps serving', async () => {
     const controller = new AbortController();
-    const progress: SolveProgress[] = [];
-    const running = pool.solve(medium, {
-      seed: 1,
-      timeLimitS: 60,
-      signal: controller.signal,
-      onProgress: (p) => {
-        progress.push(p);
-        controller.abort();
-      },
-    });
+    // Abort at the first progress report, or after a moment if the solver reports none.
+    const timer = setTimeout(() => controller.abort(), 1_000);
+    const running = pool.solve(medium, { seed: 1, timeLimitS: 60, signal: controller.signal, onProgress: () => controller.abort() });
     const error = await running.then(
       () => undefined,
       (e: unknown) => e,
     );
+    clearTimeout(timer);
     expect(error).toBeInstanceOf(SolveWorkerError);
     expect((error as SolveWorkerError).code).toBe('aborted');
-    expect(progress.length).toBeGreaterThan(0);
     // The worker stops cooperatively (or is replaced) and the pool goes on.
     const next = await pool.solve(small, { seed: 2, maxIterations: 10 });
     expect(servedJobs(next).length + next.unassigned.length).toBe(25);
