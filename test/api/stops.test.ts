@@ -75,6 +75,15 @@ describe('stops', () => {
       const ok = await c('POST', '/api/v1/stops', { address: 'Known 1' });
       expect(ok.statusCode).toBe(201);
       expect([ok.data.lat, ok.data.lng]).toEqual([59.1, 24.1]);
+      const down = await makeApp({}, { geocoder: { geocode: async () => { throw new Error('ECONNREFUSED'); } } });
+      try {
+        const res = await client(down.app, orgWithToken(down.db, 'D').token)('POST', '/api/v1/stops', { address: 'Known 1' });
+        expect(res.statusCode).toBe(503);
+        expect(res.data.error.code).toBe('unavailable');
+      } finally {
+        await down.close();
+        removeDir(down.dir);
+      }
       const missing = await c('POST', '/api/v1/stops', { address: 'Unknown 2' });
       expect(missing.statusCode).toBe(422);
       expect(missing.data.error.code).toBe('geocoding_failed');

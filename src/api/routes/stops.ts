@@ -64,7 +64,13 @@ async function placeStop(
         { field: `${prefix}address`, message: 'required without lat/lng', value: input.address ?? null },
       ]);
     }
-    const found = await app.geocoder.geocode(input.address);
+    let found: { lat: number; lng: number } | null;
+    try {
+      found = await app.geocoder.geocode(input.address);
+    } catch (err) {
+      app.log.warn({ err }, 'geocoder failed');
+      throw new ApiError('unavailable', 'The geocoder did not answer; send coordinates or retry later');
+    }
     if (!found) {
       throw new ApiError('geocoding_failed', `Address not found: ${input.address}`, [
         { field: `${prefix}address`, message: 'not found by the geocoder', value: input.address },
@@ -144,7 +150,8 @@ export default async function stopRoutes(root: FastifyInstance): Promise<void> {
         try {
           resolved.push({ ...parsed.data, ...(await placeStop(app, orgId, parsed.data, `stops[${i}].`)) });
         } catch (err) {
-          if (!(err instanceof ApiError)) throw err;
+          // A geocoder outage is not this stop's fault: the whole request fails as unavailable.
+          if (!(err instanceof ApiError) || err.code === 'unavailable') throw err;
           const details = Array.isArray(err.details) ? (err.details as FieldIssue[]) : [{ field: `stops[${i}]`, message: err.message }];
           for (const d of details) issues.push({ ...d, index: i, message: `${err.code}: ${d.message}` });
         }
