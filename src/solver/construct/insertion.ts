@@ -21,6 +21,11 @@ export interface InsertionOptions {
   rng?: Random;
   /** Routes that must not receive the job (e.g. the route being emptied); null for none. */
   forbidden?: Uint8Array | null;
+  /**
+   * Only positions next to one of the job's nearest neighbours (plus empty vehicles): for large problems in the
+   * search loop. finalize never sets it, so that every position of every route is tried there.
+   */
+  granular?: boolean;
 }
 
 /** Finds the cheapest feasible insertion of job j; route −1 when none. Writes into `out`. */
@@ -41,11 +46,21 @@ export function bestInsertion(
   out.route = -1;
   out.pos = 0;
   const seenEmptyType = new Set<number>();
+  if (opts.granular) {
+    const k = inst.k;
+    for (let t = 0; t < k; t++) {
+      const v = inst.neighbours[j * k + t]!;
+      const r = sol.jobRoute[v]!;
+      if (r < 0 || v === j) continue;
+      for (let pos = sol.jobPos[v]! - 1; pos <= sol.jobPos[v]!; pos++) tryPosition(r, pos);
+    }
+  }
   for (let r = 0; r < sol.routes.length; r++) {
     if (opts.forbidden && opts.forbidden[r] === 1) continue;
     const route = sol.routes[r]!;
     const v = route.vehicle;
     if (inst.hasSkillLimits && inst.compat[v * inst.nJobs + j] === 0) continue;
+    if (opts.granular && route.m > 0) continue;
     if (route.m === 0) {
       if (!opts.allowEmpty) continue;
       const type = inst.vehType[v]!;
@@ -86,4 +101,25 @@ export function bestInsertion(
     }
   }
   return out;
+
+  /** Prices inserting j after position pos of route r (used by the granular mode). */
+  function tryPosition(r: number, pos: number): void {
+    if (opts.forbidden && opts.forbidden[r] === 1) return;
+    const route = sol.routes[r]!;
+    const v = route.vehicle;
+    if (inst.hasSkillLimits && inst.compat[v * inst.nJobs + j] === 0) return;
+    if (route.m + 1 > inst.vehMaxStops[v]!) return;
+    for (let d = 0; d < dims; d++) {
+      if (route.cumLoad[route.m * dims + d]! + inst.jobDemand[j * dims + d]! > inst.vehCapacity[v * dims + d]! + 1e-9) return;
+    }
+    if (opts.blinkRate > 0 && opts.rng && opts.rng.next() < opts.blinkRate) return;
+    p.prefix(route, pos).job(j).range(route, pos + 1, route.m);
+    if (!p.finish()) return;
+    const delta = sol.delta(r, p, -1, null);
+    if (delta < out.delta) {
+      out.delta = delta;
+      out.route = r;
+      out.pos = pos;
+    }
+  }
 }

@@ -23,6 +23,8 @@ const T_START = 1;
 const T_END = 0.01;
 /** Jobs already unassigned that are retried per iteration, at most about this many. */
 const RETRY_OUT = 32;
+/** From this many jobs on, recreate tries only positions next to a job's neighbours. */
+const GRANULAR_FROM = 300;
 /** Share of the budget spent removing vehicles when minimize = 'vehicles'. */
 const FLEET_SHARE = 0.6;
 
@@ -46,6 +48,7 @@ export function ruinAndRecreate(sol: SolutionState, rng: Random, options: SolveO
   const sortKey = new Float64Array(inst.nJobs);
   const forbidden = new Uint8Array(inst.nVehicles);
   const focus = new Uint8Array(inst.nJobs);
+  const granular = inst.nJobs > GRANULAR_FROM;
   const stop = (): boolean => (options.shouldStop?.() ?? false) || (clock !== undefined && clock() - t0 >= timeLimitMs);
 
   const plainCost = sol.cost() - sol.vehiclesUsed() * sol.ev.vehicleWeight;
@@ -107,7 +110,7 @@ export function ruinAndRecreate(sol: SolutionState, rng: Random, options: SolveO
     }
     orderForInsertion(work, rng, pending, sortKey);
     for (const j of pending) {
-      bestInsertion(work, j, p, { allowEmpty: !useForbidden, blinkRate: BLINK_RATE, rng, forbidden: useForbidden ? forbidden : null }, choice);
+      bestInsertion(work, j, p, { allowEmpty: !useForbidden, blinkRate: BLINK_RATE, rng, forbidden: useForbidden ? forbidden : null, granular }, choice);
       if (choice.route >= 0) {
         work.insert(j, choice.route, choice.pos);
         touched[choice.route] = 1;
