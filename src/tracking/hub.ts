@@ -43,7 +43,8 @@ interface SocketState {
 /** Route-closed checks cost a query per online driver, so they run less often than the offline sweep. */
 const ROUTE_CHECK_EVERY_MS = 5000;
 const WRITE_BACK_TICK_MS = 100;
-const WRITE_BACK_MIN_SLICE = 50;
+/** Row updates per write-back tick: about 4,000 per second, a few milliseconds each tick. */
+const WRITE_BACK_ROWS = 400;
 
 function tokenFrom(req: IncomingMessage, url: URL): string | null {
   const header = req.headers.authorization;
@@ -88,10 +89,7 @@ export class TrackingHub {
     this.every(Math.max(20, Math.min(1000, config.offlineAfterMs / 4)), () => this.sweep(Date.now()));
     this.every(config.liveIntervalMs, () => this.pushUpdates());
     // Positions and ETAs are written back in small slices so no single transaction stalls ingest.
-    const slices = Math.max(1, Math.round(config.snapshotEveryMs / WRITE_BACK_TICK_MS));
-    this.every(Math.min(WRITE_BACK_TICK_MS, config.snapshotEveryMs), () =>
-      deps.live.writeBack(Date.now(), Math.max(WRITE_BACK_MIN_SLICE, Math.ceil(deps.live.size / slices))),
-    );
+    this.every(Math.min(WRITE_BACK_TICK_MS, config.snapshotEveryMs), () => deps.live.writeBack(Date.now(), WRITE_BACK_ROWS));
     if (config.retentionDays > 0) this.every(config.retentionCheckMs, () => this.applyRetention(Date.now()));
   }
 

@@ -325,29 +325,30 @@ export class LiveState {
   }
 
   /**
-   * Writes back the last position of up to `limit` drivers that moved (oldest change first) and those of their
-   * stop ETAs that moved by a minute or more since last written. Cheap to lose (rebuilt from pings), so it is
-   * spread over many small transactions instead of one big one that would stall ingest.
+   * Writes back, oldest change first, the last position of drivers that moved and those of their stop ETAs that
+   * moved by a minute or more since last written, stopping after about `maxRows` row updates. Cheap to lose
+   * (rebuilt from pings), so it is spread over many small transactions instead of one that would stall ingest.
    */
-  writeBack(nowMs: number, limit = Number.POSITIVE_INFINITY): number {
-    let written = 0;
+  writeBack(nowMs: number, maxRows = Number.POSITIVE_INFINITY): number {
+    let rows = 0;
     this.db.transaction(() => {
       for (const d of this.movedDrivers) {
-        if (written >= limit) break;
+        if (rows >= maxRows) break;
         this.movedDrivers.delete(d);
-        written++;
         if (d.lat === null || d.lng === null || d.positionAt === null) continue;
         writeDriverPosition(this.db, d.driverId, d.lat, d.lng, d.positionAt);
+        rows++;
         if (d.routeId === null) continue;
         for (const e of this.etasOf(d, nowMs)) {
           const last = d.writtenEtaMs.get(e.stopId);
           if (last !== undefined && Math.abs(last - e.etaMs) < ETA_WRITE_STEP_MS) continue;
           d.writtenEtaMs.set(e.stopId, e.etaMs);
           writeStopEta(this.db, d.routeId, e.stopId, new Date(e.etaMs).toISOString());
+          rows++;
         }
       }
     })();
-    return written;
+    return rows;
   }
 
   /** Rebuilds memory from the database: every driver with a snapshot or a stored ping. */

@@ -25,6 +25,9 @@ import type { AckFrame, ErrorFrame, PingFrame, StopEventFrame } from './messages
 
 export type Reply = AckFrame | ErrorFrame;
 
+/** Journal rows deleted per step once a compaction round has copied them. */
+const DELETE_STEP_ROWS = 4000;
+
 /** The stop lifecycle shared with the REST API (src/store/stops.ts changeStopStatus), injected. */
 export type ChangeStopStatus = (
   db: Db,
@@ -122,6 +125,7 @@ export class PingWriter {
     this.compacting = true;
     const slices = this.options.compactSlices ?? 16;
     let slice = 0;
+    let deletedThrough = range.first - 1;
     const step = () => {
       if (this.closed) {
         this.compacting = false;
@@ -131,9 +135,11 @@ export class PingWriter {
       if (slice < slices) {
         copyJournalSlice(this.db, range.first, range.last, slice++, slices);
       } else {
-        deleteJournalThrough(this.db, range.last);
-        this.forgetJournal(range.last);
-        this.compacting = false;
+        // Copied rows leave the journal a few thousand at a time, oldest first.
+        deletedThrough = Math.min(range.last, deletedThrough + DELETE_STEP_ROWS);
+        deleteJournalThrough(this.db, deletedThrough);
+        this.forgetJournal(deletedThrough);
+        if (deletedThrough === range.last) this.compacting = false;
       }
       this.stalls.compactMs = Math.max(this.stalls.compactMs, performance.now() - startedMs);
       if (this.compacting) setImmediate(step);

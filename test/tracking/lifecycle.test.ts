@@ -59,6 +59,13 @@ describe('restart', () => {
       await server.close();
 
       server = await startServer(temp.file);
+      // Written back on close: the driver's last position (re-planning starts there) and the stop ETAs.
+      expect(server.db.prepare('SELECT last_lat, last_lng FROM drivers WHERE id = ?').get(f.driverId)).toEqual({
+        last_lat: 52.05,
+        last_lng: 13,
+      });
+      const etas = server.db.prepare('SELECT stop_id, eta FROM route_stops WHERE route_id = ? ORDER BY position').all(f.routeId);
+      expect(etas).toEqual(before.remaining.map((r: any) => ({ stop_id: r.stop_id, eta: expect.any(String) })));
       const after = (await api(server, f.apiToken, 'GET', `/api/v1/drivers/${f.driverId}/live`)).data;
       const stable = (v: any) => ({ ...v, eta_minutes: null, remaining: v.remaining.map((r: any) => r.stop_id) });
       expect(stable(after)).toEqual(stable(before));
