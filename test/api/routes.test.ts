@@ -212,6 +212,18 @@ describe('routes and optimization (real solver, in process)', () => {
     expect((await other('GET', `/api/v1/routes/${routeId}`)).statusCode).toBe(404);
   });
 
+  it('auto-optimize runs as a job with ?async=true', async () => {
+    await api('POST', '/api/v1/stops/bulk', { stops: [{ lat: 59.42, lng: 24.7, date: '2026-05-10' }, { lat: 59.43, lng: 24.72, date: '2026-05-10' }] });
+    const res = await api('POST', '/api/v1/routes/auto-optimize?async=true', { date: '2026-05-10', options: fast });
+    expect(res.statusCode).toBe(202);
+    expect(res.data.status_url).toBe(`/api/v1/jobs/${res.data.job_id}`);
+    await t.app.jobs.idle();
+    const job = (await api('GET', res.data.status_url)).data;
+    expect(job.status).toBe('succeeded');
+    expect(job.result.routes[0]).toMatchObject({ date: '2026-05-10', optimized: true });
+    expect((await api('GET', '/api/v1/stops?date=2026-05-10&status=assigned')).data.data).toHaveLength(2);
+  });
+
   it('creates a route by hand and deleting it returns open stops to pending', async () => {
     const a = (await api('POST', '/api/v1/stops', { lat: 59.42, lng: 24.7 })).data;
     const b = (await api('POST', '/api/v1/stops', { lat: 59.43, lng: 24.71 })).data;
