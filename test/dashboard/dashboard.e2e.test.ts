@@ -350,6 +350,15 @@ describe.skipIf(!existsSync(CHROMIUM))('dispatcher dashboard in chromium', { tim
     expect(pageErrors).toEqual([]);
   });
 
+  it('shows another day when one is picked, and the address remembers it', async () => {
+    await page.getByTestId('date-input').fill('2026-05-09');
+    await page.getByTestId('no-routes').waitFor();
+    expect(await page.locator('[data-testid=route-line]').count()).toBe(0);
+    expect(new URL(page.url()).searchParams.get('date')).toBe('2026-05-09');
+    await page.getByTestId('date-input').fill(DAY);
+    await expect.poll(() => page.locator('[data-testid=route-line]').count(), POLL).toBeGreaterThanOrEqual(2);
+  });
+
   it('asks for a token again when the one in the session is revoked', async () => {
     const revoked = await api('DELETE', `/tokens/${tokenId}`);
     expect(revoked.status).toBe(200);
