@@ -24,7 +24,15 @@ describe('stop list without response validation (rendered and cached pages)', ()
     expect(first.data).toEqual({ data: [a], next_cursor: null });
     expect((await api('GET', '/api/v1/stops')).body).toBe(first.body);
 
+    const etag = first.headers.etag as string;
+    expect(etag).toMatch(/^W\/"/);
+    const notModified = await api('GET', '/api/v1/stops', undefined, { 'if-none-match': etag });
+    expect(notModified.statusCode).toBe(304);
+    expect(notModified.body).toBe('');
     const patched = (await api('PATCH', `/api/v1/stops/${a.id}`, { notes: 'two' })).data;
+    const changed = await api('GET', '/api/v1/stops', undefined, { 'if-none-match': etag });
+    expect(changed.statusCode).toBe(200);
+    expect(changed.headers.etag).not.toBe(etag);
     expect((await api('GET', '/api/v1/stops')).data.data).toEqual([patched]);
 
     // A write by another module, straight to SQL, is seen too (triggers count it).

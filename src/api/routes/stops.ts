@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -102,6 +103,10 @@ export default async function stopRoutes(root: FastifyInstance): Promise<void> {
       pages.set(key, version, body);
     }
     const plain: FastifyReply = reply;
+    // Same organization, query and stops version → same page: pollers can revalidate with If-None-Match.
+    const etag = `W/"${version}-${createHash('sha1').update(key).digest('base64url').slice(0, 16)}"`;
+    plain.header('etag', etag);
+    if (req.headers['if-none-match'] === etag) return plain.status(304).send();
     return plain.type('application/json; charset=utf-8').send(body);
   });
 
