@@ -221,6 +221,36 @@ describe('service areas over HTTP', () => {
     expect(areaOf(west)).toBeNull();
     const count = t.db.prepare('SELECT COUNT(*) AS n FROM stops WHERE id IN (?, ?, ?)').get(west, east, done) as { n: number };
     expect(count.n).toBe(3);
+    t.db.prepare('DELETE FROM stops WHERE id IN (?, ?, ?)').run(west, east, done);
+  });
+
+  it('through the stops API: a stop outlives the reshaping and deletion of its area', async () => {
+    const area = await api('POST', '/api/v1/service-areas', { name: 'Donut', geojson: donut });
+    const inside = await api('POST', '/api/v1/stops', { lat: 12, lng: 12 });
+    expect(inside.statusCode).toBe(201);
+    expect(inside.data.service_area_id).toBe(area.data.id);
+    const inHole = await api('POST', '/api/v1/stops', { lat: 15, lng: 15 });
+    expect(inHole.statusCode).toBe(409);
+    expect(inHole.data.error).toMatchObject({ code: 'outside_service_area', details: { lat: 15, lng: 15 } });
+
+    // Reshaped away from the stop: the stop stays, in no area; a new stop there is refused.
+    await api('PATCH', `/api/v1/service-areas/${area.data.id}`, {
+      geojson: { type: 'Feature', geometry: { type: 'Polygon', coordinates: [square(30, 10, 40, 20)] } },
+    });
+    expect((await api('GET', `/api/v1/stops/${inside.data.id}`)).data).toMatchObject({ lat: 12, lng: 12, service_area_id: null });
+    expect((await api('POST', '/api/v1/stops', { lat: 12, lng: 12 })).statusCode).toBe(409);
+    // Editing other fields of the stop keeps working; moving it into the area files it again.
+    expect((await api('PATCH', `/api/v1/stops/${inside.data.id}`, { notes: 'gate code 1234' })).statusCode).toBe(200);
+    const moved = await api('PATCH', `/api/v1/stops/${inside.data.id}`, { lat: 15, lng: 35 });
+    expect(moved.data.service_area_id).toBe(area.data.id);
+
+    // Deleted: the stop stays with no area, and with no areas left every point is accepted again.
+    expect((await api('DELETE', `/api/v1/service-areas/${area.data.id}`)).data.stops_refiled).toBe(1);
+    expect((await api('GET', `/api/v1/stops/${inside.data.id}`)).data.service_area_id).toBeNull();
+    const anywhere = await api('POST', '/api/v1/stops', { lat: 15, lng: 15 });
+    expect(anywhere.statusCode).toBe(201);
+    expect(anywhere.data.service_area_id).toBeNull();
+    for (const id of [inside.data.id, anywhere.data.id]) await api('DELETE', `/api/v1/stops/${id}`);
   });
 
   it('locate refuses points outside every area only when the org has areas', async () => {
