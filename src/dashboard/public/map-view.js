@@ -44,8 +44,10 @@ export function createMapView(container, config) {
     routesLayer.clearLayers();
     stopsLayer.clearLayers();
     stopPins.clear();
-    /** @type {L.LatLngExpression[]} */
+    /** @type {L.LatLngExpression[]} the day's work: routes, stops, drivers */
     const everything = [];
+    /** @type {L.LatLngExpression[]} service areas: framed only when there is no work to frame */
+    const areaCorners = [];
 
     for (const area of day.areas) {
       const layer = L.geoJSON(area.geometry, {
@@ -54,7 +56,7 @@ export function createMapView(container, config) {
       layer.addTo(areasLayer);
       layer.eachLayer((l) => tag(l, { 'data-testid': 'service-area', 'data-area-id': area.id }));
       const b = layer.getBounds();
-      if (b.isValid()) everything.push(b.getSouthWest(), b.getNorthEast());
+      if (b.isValid()) areaCorners.push(b.getSouthWest(), b.getNorthEast());
     }
 
     for (const route of day.routes) {
@@ -105,8 +107,9 @@ export function createMapView(container, config) {
     for (const m of driverMarkers.values()) everything.push(m.getLatLng());
 
     // Fit once per date, so live updates and edits do not keep jumping the view the planner chose.
-    if (fittedDate !== day.date && everything.length > 0) {
-      map.fitBounds(L.latLngBounds(everything), { padding: [30, 30], maxZoom: 15 });
+    const frame = everything.length > 0 ? everything : areaCorners;
+    if (fittedDate !== day.date && frame.length > 0) {
+      map.fitBounds(L.latLngBounds(frame), { padding: [30, 30], maxZoom: 15 });
       fittedDate = day.date;
     }
   }
