@@ -419,3 +419,16 @@ export function stopBelongsToDriver(db: Db, organizationId: string, stopId: stri
     ).get(organizationId, stopId, driverId, driverId) !== undefined
   );
 }
+
+/** The newest event seq (0 when none): where reading route.completed events starts. */
+export function latestEventSeq(db: Db): number {
+  return (stmt(db, 'SELECT COALESCE(MAX(seq), 0) AS seq FROM events').get() as { seq: number }).seq;
+}
+
+/** Routes completed after event `afterSeq` (read from the outbox, so one range scan however many drivers). */
+export function routesCompletedAfter(db: Db, afterSeq: number): { lastSeq: number; routeIds: string[] } {
+  const rows = stmt(db, `SELECT seq, resource_id FROM events WHERE seq > ? AND type = 'route.completed' ORDER BY seq`).all(
+    afterSeq,
+  ) as { seq: number; resource_id: string }[];
+  return { lastSeq: rows.length === 0 ? afterSeq : rows[rows.length - 1]!.seq, routeIds: rows.map((r) => r.resource_id) };
+}

@@ -13,7 +13,13 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import type { Db } from '../store/db.js';
 import { findActiveToken } from '../store/tokens.js';
-import { deletePingsBefore, findDriverByToken, routeStatus, type DriverIdentity } from '../store/tracking.js';
+import {
+  deletePingsBefore,
+  findDriverByToken,
+  latestEventSeq,
+  routesCompletedAfter,
+  type DriverIdentity,
+} from '../store/tracking.js';
 import type { TrackingConfig } from './config.js';
 import type { DriverLive, LiveState } from './live-state.js';
 import { driverFrame, parseFrame, subscribeFrame, type ErrorFrame } from './messages.js';
@@ -40,7 +46,7 @@ interface SocketState {
   bucket: RateBucket;
 }
 
-/** Route-closed checks cost a query per online driver, so they run less often than the offline sweep. */
+/** How often the outbox is read for closed routes. */
 const ROUTE_CHECK_EVERY_MS = 5000;
 const WRITE_BACK_TICK_MS = 100;
 /** Row updates per write-back tick: about 4,000 per second, a few milliseconds each tick. */
@@ -78,9 +84,12 @@ export class TrackingHub {
   private readonly dirty = new Set<string>();
   private readonly timers: NodeJS.Timeout[] = [];
   private lastRouteCheckMs = 0;
+  /** Outbox position up to which route.completed events were read. */
+  private routeEventsSeq: number;
 
   constructor(private readonly deps: HubDeps) {
     const { config } = deps;
+    this.routeEventsSeq = latestEventSeq(deps.db);
     this.wss = new WebSocketServer({ noServer: true, maxPayload: config.maxPayloadBytes, clientTracking: false });
     deps.live.onChange = (d) => {
       if (this.dispatchers.size > 0) this.dirty.add(d.driverId);
@@ -228,16 +237,19 @@ export class TrackingHub {
 
   /** Marks silent drivers offline and, now and then, drivers whose route was closed. */
   sweep(nowMs: number): void {
-    const checkRoutes = nowMs - this.lastRouteCheckMs >= ROUTE_CHECK_EVERY_MS;
-    if (checkRoutes) this.lastRouteCheckMs = nowMs;
     const { db, live, config } = this.deps;
+    let closed: Set<string> | null = null;
+    if (nowMs - this.lastRouteCheckMs >= Math.min(ROUTE_CHECK_EVERY_MS, config.offlineAfterMs)) {
+      this.lastRouteCheckMs = nowMs;
+      const { lastSeq, routeIds } = routesCompletedAfter(db, this.routeEventsSeq);
+      this.routeEventsSeq = lastSeq;
+      if (routeIds.length > 0) closed = new Set(routeIds);
+    }
     const toMark: { d: DriverLive; reason: 'no_pings' | 'route_closed' }[] = [];
     for (const d of live.all()) {
       if (!d.online) continue;
       if (nowMs - d.lastHeardMs > config.offlineAfterMs) toMark.push({ d, reason: 'no_pings' });
-      else if (checkRoutes && d.routeId !== null && routeStatus(db, d.routeId) === 'completed') {
-        toMark.push({ d, reason: 'route_closed' });
-      }
+      else if (closed !== null && d.routeId !== null && closed.has(d.routeId)) toMark.push({ d, reason: 'route_closed' });
     }
     if (toMark.length === 0) return;
     db.transaction(() => {

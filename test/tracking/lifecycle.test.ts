@@ -41,6 +41,35 @@ describe('offline detection', () => {
   });
 });
 
+describe('route closed over REST', () => {
+  it('takes the driver offline when the route is completed through the API', async () => {
+    const temp = tempDir();
+    const server = await startServer(temp.file, { flushDelayMs: 5, offlineAfterMs: 5000, liveIntervalMs: 20 });
+    try {
+      const f = seedRoute(server.db, Date.now());
+      const c = await Client.connect(`${server.ws}/ws/driver?token=${await driverToken(server, f)}`);
+      c.send(ping(1, 52, Date.now()));
+      await c.waitFor((m) => m.seq === 1);
+      for (const stopId of f.stopIds) {
+        for (const status of ['arrived', 'completed']) {
+          const res = await fetch(`${server.base}/api/v1/stops/${stopId}/status`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${f.apiToken}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ status }),
+          });
+          expect(res.status).toBe(200);
+        }
+      }
+      const offline = await eventually(() => eventsOf(server.db, 'driver.offline', f.driverId)[0], 8000);
+      expect(offline.data).toMatchObject({ reason: 'route_closed', route_id: f.routeId });
+      c.close();
+    } finally {
+      await server.close();
+      temp.remove();
+    }
+  });
+});
+
 describe('restart', () => {
   it('rebuilds the live state (position, online, learned pace, progress) from the database', async () => {
     const temp = tempDir();
