@@ -71,10 +71,18 @@ describe('service areas in stop writes, assignment and planning', () => {
     const res = await api('POST', '/api/v1/stops/bulk', {
       stops: [PLACES.kesklinn, PLACES.helsinki, PLACES.pirita, { lat: 58.38, lng: 26.72 }],
     });
-    expect(res.statusCode).toBe(400);
+    expect(res.statusCode).toBe(409);
+    expect(res.data.error.code).toBe('outside_service_area');
     const indexes = [...new Set((res.data.error.details as { index: number }[]).map((d) => d.index))];
     expect(indexes).toEqual([1, 3]);
     expect(res.data.error.details.every((d: { message: string }) => d.message.startsWith('outside_service_area'))).toBe(true);
+    expect((await api('GET', '/api/v1/stops?limit=200')).data.data).toHaveLength(6);
+
+    // Mixed with another problem, the batch is a validation error that lists both kinds.
+    const mixed = await api('POST', '/api/v1/stops/bulk', { stops: [PLACES.helsinki, { ...PLACES.kesklinn, priority: 99 }] });
+    expect(mixed.statusCode).toBe(400);
+    expect(mixed.data.error.code).toBe('validation_error');
+    expect([...new Set((mixed.data.error.details as { index: number }[]).map((d) => d.index))]).toEqual([0, 1]);
   });
 
   it('answers 409 wrong_zone when a route crew is limited to other areas', async () => {

@@ -162,7 +162,9 @@ export default async function stopRoutes(root: FastifyInstance): Promise<void> {
         }
       }
       if (issues.length > 0) {
-        throw new ApiError('validation_error', `${new Set(issues.map((x) => x.index)).size} of ${raw.length} stops are invalid; nothing was written`, issues);
+        // Only stops outside every service area: the same 409 as a single create, still naming each index.
+        const code = issues.every((x) => x.message.startsWith('outside_service_area:')) ? 'outside_service_area' : 'validation_error';
+        throw new ApiError(code, `${new Set(issues.map((x) => x.index)).size} of ${raw.length} stops are invalid; nothing was written`, issues);
       }
       const results = upsertStopsAtomically(app.db, orgId, resolved, actorOf(req.auth));
       const created = results.filter((r) => r.created).length;
