@@ -13,7 +13,9 @@ const READERS: Record<FormatName, (text: string) => ParseResult> = {
 
 export const FORMAT_NAMES = Object.keys(READERS) as FormatName[];
 
-export function readProblem(text: string, format?: FormatName): ParseResult {
+export function readProblem(input: string, format?: FormatName): ParseResult {
+  // Editors on Windows like to start files with a byte-order mark; no format wants it.
+  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   const chosen = format ?? detectFormat(text);
   if (!chosen) {
     return {

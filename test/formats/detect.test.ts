@@ -20,6 +20,12 @@ describe('format detection', () => {
     }
   });
 
+  it('ignores a byte-order mark', () => {
+    const result = readProblem('\uFEFF{"jobs": [], "vehicles": [{"id": "v"}]}');
+    expect(result.ok).toBe(true);
+    if (result.ok) expect(result.value.format).toBe('json');
+  });
+
   it('refuses unknown content and honours a forced format', () => {
     const unknown = readProblem('hello world');
     expect(unknown.ok).toBe(false);
