@@ -210,6 +210,19 @@ describe('routes and optimization (real solver, in process)', () => {
     expect(geo.data.geometry.coordinates[0]).toEqual([depot.lng, depot.lat]);
     expect(geo.data.geometry.coordinates).toHaveLength(withVehicle.data.stops.length + 2);
     expect((await other('GET', `/api/v1/routes/${routeId}`)).statusCode).toBe(404);
+    for (const [method, url, body] of [
+      ['PUT', `/api/v1/routes/${routeId}/order`, { stop_ids: [extra.id] }],
+      ['PUT', `/api/v1/routes/${routeId}/stops`, { stop_ids: [extra.id] }],
+      ['PUT', `/api/v1/routes/${routeId}/driver`, { driver_id: null }],
+      ['POST', `/api/v1/routes/${routeId}/reoptimize`, {}],
+      ['GET', `/api/v1/routes/${routeId}/timeline`, undefined],
+      ['GET', `/api/v1/routes/${routeId}/geometry`, undefined],
+      ['DELETE', `/api/v1/routes/${routeId}`, undefined],
+    ] as const) {
+      const res = await other(method, url, body);
+      expect([url, res.statusCode, res.data.error.code]).toEqual([url, 404, 'not_found']);
+    }
+    expect((await api('GET', `/api/v1/routes/${routeId}`)).statusCode).toBe(200);
   });
 
   it('auto-optimize runs as a job with ?async=true', async () => {
