@@ -20,6 +20,8 @@ export interface TrackingConfig {
   burstFrames: number;
   /** Protocol ping every this often; a socket that missed the previous pong is terminated. */
   heartbeatMs: number;
+  /** A ping stamped further ahead of the server clock is refused (it would pin the live position). */
+  maxClockAheadMs: number;
   /** A driver with no ping for this long is marked offline. */
   offlineAfterMs: number;
   /** Dispatcher updates are coalesced to one per driver per this interval. */
@@ -45,6 +47,7 @@ export const DEFAULT_TRACKING: TrackingConfig = {
   maxFramesPerS: 20,
   burstFrames: 100,
   heartbeatMs: 30_000,
+  maxClockAheadMs: 5 * 60_000,
   offlineAfterMs: 120_000,
   liveIntervalMs: 1000,
   snapshotEveryMs: 5000,

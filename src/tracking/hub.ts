@@ -172,6 +172,11 @@ export class TrackingHub {
         this.send(ws, parsed.error);
         return;
       }
+      if (parsed.frame.type === 'ping' && Date.parse(parsed.frame.ts) > Date.now() + this.deps.config.maxClockAheadMs) {
+        // A position stamped in the future would pin the live position until that time comes.
+        this.send(ws, { type: 'error', seq: parsed.frame.seq, code: 'invalid_frame', message: 'ts: is in the future' });
+        return;
+      }
       if (parsed.frame.type === 'ping') this.deps.writer.enqueuePing(who, parsed.frame, reply);
       else this.deps.writer.enqueueStopEvent(who, parsed.frame, reply);
     });

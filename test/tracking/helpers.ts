@@ -22,8 +22,16 @@ export interface Server {
   close(): Promise<void>;
 }
 
-/** Short timeouts so offline detection and heartbeats happen within a test. */
-export const FAST: Partial<TrackingConfig> = { flushDelayMs: 5, offlineAfterMs: 60_000, liveIntervalMs: 20 };
+/**
+ * Short timeouts so offline detection and heartbeats happen within a test; device clocks may run a day ahead so
+ * a test can replay a driver's next half hour at once.
+ */
+export const FAST: Partial<TrackingConfig> = {
+  flushDelayMs: 5,
+  offlineAfterMs: 60_000,
+  liveIntervalMs: 20,
+  maxClockAheadMs: 86_400_000,
+};
 
 /** A real server (API + tracking hub) on 127.0.0.1, port 0, over the SQLite file `file`. */
 export async function startServer(file: string, tracking: Partial<TrackingConfig> = FAST): Promise<Server> {

@@ -26,6 +26,7 @@ beforeAll(async () => {
     maxFramesPerS: 50,
     burstFrames: 30,
     maxPayloadBytes: 4096,
+    maxClockAheadMs: 86_400_000,
   });
 });
 afterAll(async () => {
@@ -116,6 +117,8 @@ describe('driver connection', () => {
     c.send({ type: 'ping', seq: 6, lat: 123, lng: 13, ts: new Date().toISOString() });
     expect(await c.waitFor((m) => m.seq === 6)).toMatchObject({ type: 'error', code: 'invalid_frame' });
     expect((await c.waitFor((m) => m.seq === 6)).message).toContain('lat');
+    c.send(ping(8, 52, Date.now() + 2 * 86_400_000));
+    expect(await c.waitFor((m) => m.seq === 8)).toMatchObject({ type: 'error', code: 'invalid_frame' });
     c.send(ping(7, 52, Date.now()));
     await c.waitFor((m) => m.type === 'ack' && m.seq === 7);
     expect(c.closed).toBeNull();
