@@ -22,6 +22,8 @@ export interface TrackingConfig {
   heartbeatMs: number;
   /** A ping stamped further ahead of the server clock is refused (it would pin the live position). */
   maxClockAheadMs: number;
+  /** Changes made outside the driver socket (routes closed, stops changed over REST) are read this often. */
+  outsideChangesEveryMs: number;
   /** A driver with no ping for this long is marked offline. */
   offlineAfterMs: number;
   /** Dispatcher updates are coalesced to one per driver per this interval. */
@@ -48,6 +50,7 @@ export const DEFAULT_TRACKING: TrackingConfig = {
   burstFrames: 100,
   heartbeatMs: 30_000,
   maxClockAheadMs: 5 * 60_000,
+  outsideChangesEveryMs: 2000,
   offlineAfterMs: 120_000,
   liveIntervalMs: 1000,
   snapshotEveryMs: 5000,

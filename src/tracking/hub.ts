@@ -17,7 +17,7 @@ import {
   deletePingsBefore,
   findDriverByToken,
   latestEventSeq,
-  routesCompletedAfter,
+  outsideChangesAfter,
   type DriverIdentity,
 } from '../store/tracking.js';
 import type { TrackingConfig } from './config.js';
@@ -46,8 +46,6 @@ interface SocketState {
   bucket: RateBucket;
 }
 
-/** How often the outbox is read for closed routes. */
-const ROUTE_CHECK_EVERY_MS = 5000;
 const WRITE_BACK_TICK_MS = 100;
 /** Row updates per write-back tick: about 4,000 per second, a few milliseconds each tick. */
 const WRITE_BACK_ROWS = 400;
@@ -95,7 +93,9 @@ export class TrackingHub {
       if (this.dispatchers.size > 0) this.dirty.add(d.driverId);
     };
     this.every(config.heartbeatMs, () => this.heartbeat());
-    this.every(Math.max(20, Math.min(1000, config.offlineAfterMs / 4)), () => this.sweep(Date.now()));
+    this.every(Math.max(20, Math.min(1000, config.offlineAfterMs / 4, config.outsideChangesEveryMs)), () =>
+      this.sweep(Date.now()),
+    );
     this.every(config.liveIntervalMs, () => this.pushUpdates());
     // Positions and ETAs are written back in small slices so no single transaction stalls ingest.
     this.every(Math.min(WRITE_BACK_TICK_MS, config.snapshotEveryMs), () => deps.live.writeBack(Date.now(), WRITE_BACK_ROWS));
@@ -240,25 +240,27 @@ export class TrackingHub {
     }
   }
 
-  /** Marks silent drivers offline and, now and then, drivers whose route was closed. */
+  /**
+   * Marks silent drivers offline, and now and then follows what changed outside the driver socket (routes
+   * closed, stops changed over REST), read from the outbox.
+   */
   sweep(nowMs: number): void {
     const { db, live, config } = this.deps;
-    let closed: Set<string> | null = null;
-    if (nowMs - this.lastRouteCheckMs >= Math.min(ROUTE_CHECK_EVERY_MS, config.offlineAfterMs)) {
-      this.lastRouteCheckMs = nowMs;
-      const { lastSeq, routeIds } = routesCompletedAfter(db, this.routeEventsSeq);
-      this.routeEventsSeq = lastSeq;
-      if (routeIds.length > 0) closed = new Set(routeIds);
-    }
-    const toMark: { d: DriverLive; reason: 'no_pings' | 'route_closed' }[] = [];
+    const toMark: DriverLive[] = [];
     for (const d of live.all()) {
-      if (!d.online) continue;
-      if (nowMs - d.lastHeardMs > config.offlineAfterMs) toMark.push({ d, reason: 'no_pings' });
-      else if (closed !== null && d.routeId !== null && closed.has(d.routeId)) toMark.push({ d, reason: 'route_closed' });
+      if (d.online && nowMs - d.lastHeardMs > config.offlineAfterMs) toMark.push(d);
     }
-    if (toMark.length === 0) return;
+    let outside: ReturnType<typeof outsideChangesAfter>['changes'] = [];
+    if (nowMs - this.lastRouteCheckMs >= config.outsideChangesEveryMs) {
+      this.lastRouteCheckMs = nowMs;
+      const read = outsideChangesAfter(db, this.routeEventsSeq);
+      this.routeEventsSeq = read.lastSeq;
+      outside = read.changes;
+    }
+    if (toMark.length === 0 && outside.length === 0) return;
     db.transaction(() => {
-      for (const { d, reason } of toMark) live.setOffline(d, reason);
+      for (const d of toMark) live.setOffline(d, 'no_pings');
+      for (const change of outside) live.applyOutsideChange(change, nowMs);
     })();
   }
 

@@ -16,6 +16,7 @@ import {
   writeStopEta,
   type ActiveRoute,
   type DriverIdentity,
+  type OutsideChange,
 } from '../store/tracking.js';
 import { haversineM } from './distance.js';
 import { DriverTracker, type RoutePlan, type StopEventKind } from './driver-tracker.js';
@@ -194,10 +195,12 @@ export class LiveState {
   applyPing(identity: DriverIdentity, p: PingInput, receivedMs: number): void {
     const d = this.ensure(identity);
     d.lastHeardMs = Math.max(d.lastHeardMs, receivedMs);
-    if (d.tracker?.isFinished && receivedMs - d.routeLoadedMs > ROUTE_RELOAD_MS) {
-      this.loadRoute(d, d.tracker.pace, receivedMs);
+    // No route, or the route is done: look for a newly assigned one now and then.
+    if ((d.tracker === null || d.tracker.isFinished) && receivedMs - d.routeLoadedMs > ROUTE_RELOAD_MS) {
+      this.loadRoute(d, d.tracker?.pace ?? 1, receivedMs);
     }
-    if (!d.online) {
+    // Online means working a route: a driver pinging after the route is done stays offline.
+    if (!d.online && d.tracker !== null && !d.tracker.isFinished) {
       d.online = true;
       d.snapshotDirty = true;
       recordEvent(this.db, {
@@ -236,6 +239,33 @@ export class LiveState {
     if (event !== 'arrived') d.lateStopIds.delete(stopId);
     this.checkLate(d, atMs);
     if (d.tracker?.isFinished && d.online) this.setOffline(d, 'route_finished');
+    this.persistIfDirty(d);
+    this.onChange(d);
+  }
+
+  /**
+   * Follows a change made outside the driver socket (call inside a transaction): a stop finished or arrived
+   * over REST moves the tracker on; a stop taken off or put on a route, or a route closed, reloads the route.
+   */
+  applyOutsideChange(change: OutsideChange, nowMs: number): void {
+    if (change.kind === 'route_completed') {
+      for (const d of this.drivers.values()) {
+        if (d.routeId !== change.routeId) continue;
+        this.setOffline(d, 'route_closed');
+        this.loadRoute(d, d.tracker?.pace ?? 1, nowMs);
+        this.onChange(d);
+      }
+      return;
+    }
+    const d = change.driverId === null ? undefined : this.drivers.get(change.driverId);
+    if (d === undefined) return;
+    const onPlan = d.tracker?.plan.stops.some((s) => s.stopId === change.stopId) ?? false;
+    if (onPlan && change.to === 'arrived') d.tracker!.applyStopEvent(change.stopId, 'arrived', nowMs);
+    else if (onPlan && (change.to === 'completed' || change.to === 'failed')) {
+      d.tracker!.applyStopEvent(change.stopId, 'completed', nowMs);
+    } else this.loadRoute(d, d.tracker?.pace ?? 1, nowMs);
+    d.lateStopIds.delete(change.stopId);
+    d.snapshotDirty = true;
     this.persistIfDirty(d);
     this.onChange(d);
   }

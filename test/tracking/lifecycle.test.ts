@@ -44,24 +44,42 @@ describe('offline detection', () => {
 describe('route closed over REST', () => {
   it('takes the driver offline when the route is completed through the API', async () => {
     const temp = tempDir();
-    const server = await startServer(temp.file, { flushDelayMs: 5, offlineAfterMs: 5000, liveIntervalMs: 20 });
+    const server = await startServer(temp.file, {
+      flushDelayMs: 5,
+      offlineAfterMs: 60_000,
+      outsideChangesEveryMs: 30,
+      liveIntervalMs: 20,
+    });
     try {
       const f = seedRoute(server.db, Date.now());
       const c = await Client.connect(`${server.ws}/ws/driver?token=${await driverToken(server, f)}`);
       c.send(ping(1, 52, Date.now()));
       await c.waitFor((m) => m.seq === 1);
-      for (const stopId of f.stopIds) {
-        for (const status of ['arrived', 'completed']) {
-          const res = await fetch(`${server.base}/api/v1/stops/${stopId}/status`, {
-            method: 'POST',
-            headers: { authorization: `Bearer ${f.apiToken}`, 'content-type': 'application/json' },
-            body: JSON.stringify({ status }),
-          });
-          expect(res.status).toBe(200);
-        }
+      const setStatus = async (stopId: string, status: string) => {
+        const res = await fetch(`${server.base}/api/v1/stops/${stopId}/status`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${f.apiToken}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ status }),
+        });
+        expect(res.status).toBe(200);
+      };
+      const live = async () => (await api(server, f.apiToken, 'GET', `/api/v1/drivers/${f.driverId}/live`)).data;
+      // A stop finished over REST moves the live state on, as one finished over the socket would.
+      await setStatus(f.stopIds[0]!, 'arrived');
+      await setStatus(f.stopIds[0]!, 'completed');
+      await eventually(async () => (await live()).current_stop_id === f.stopIds[1], 8000);
+      expect((await live()).remaining.map((r: any) => r.stop_id)).toEqual(f.stopIds.slice(1));
+      for (const stopId of f.stopIds.slice(1)) {
+        await setStatus(stopId, 'arrived');
+        await setStatus(stopId, 'completed');
       }
       const offline = await eventually(() => eventsOf(server.db, 'driver.offline', f.driverId)[0], 8000);
       expect(offline.data).toMatchObject({ reason: 'route_closed', route_id: f.routeId });
+      // Pinging on after the route is closed does not make the driver online again.
+      c.send(ping(2, 52.2, Date.now()));
+      await c.waitFor((m) => m.seq === 2);
+      expect((await live()).online).toBe(false);
+      expect(eventsOf(server.db, 'driver.online', f.driverId)).toHaveLength(1);
       c.close();
     } finally {
       await server.close();
