@@ -121,9 +121,7 @@ export class Proposal implements SegmentAcc {
       }
       this.multi += route.cumMulti[to]! - route.cumMulti[from - 1]!;
       this.lastLoc = route.loc[to]!;
-      const p = this.nPieces;
       this.record(route, from, to, 0);
-      void p;
       return this;
     }
     const before = this.nPieces;

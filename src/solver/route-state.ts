@@ -141,7 +141,7 @@ export class RouteState {
   private ensureCapacity(len: number): void {
     if (this.jobs.length >= len) return;
     const cap = Math.max(len, this.jobs.length * 2);
-    const grow = (_old: Float64Array): Float64Array => new Float64Array(cap + 2);
+    const grow = (_previous: Float64Array): Float64Array => new Float64Array(cap + 2);
     this.jobs = new Int32Array(cap);
     this.loc = new Int32Array(cap + 2);
     this.fDur = grow(this.fDur);

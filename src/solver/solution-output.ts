@@ -66,7 +66,7 @@ export function buildSolution(sol: SolutionState, iterations: number): Solution 
       steps.push({ type: 'end', arrival: t, waiting: 0, service_start: t, departure: t, load: [...load], distance: legDist, duration: legDur });
     }
     const duration = t - timing.departureS;
-    measures.push(sol.ev.measure(route.m, duration) || (sol.ev.balanceBy === 'stops' ? route.m : duration));
+    measures.push(sol.ev.balanceBy === 'stops' ? route.m : duration);
     routes.push({
       vehicle: problem.vehicles[v]!.id, steps, distance, duration,
       cost: sol.ev.plainCost(v, distance, duration), share: 0,

@@ -17,6 +17,7 @@ export const OPERATORS: readonly Operator[] = [relocate, exchange, twoOptStar, t
 
 /** Improvements smaller than this are noise from floating-point sums. */
 const MIN_GAIN = 1e-7;
+const MAX_PASSES = 1000;
 
 /**
  * Runs to a local optimum (or until shouldStop). With `focus`, only jobs j with focus[j] = 1 are tried as u
@@ -36,7 +37,8 @@ export function localSearch(
     count = 0;
     for (let j = 0; j < inst.nJobs; j++) if (focus[j] === 1) order[count++] = j;
   }
-  while (improved) {
+  // Every applied move gains at least MIN_GAIN, so passes end; the cap is insurance against rounding cycles.
+  for (let pass = 0; improved && pass < MAX_PASSES; pass++) {
     improved = false;
     rng.shuffle(order, count);
     for (let t = 0; t < count; t++) {
