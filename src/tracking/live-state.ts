@@ -28,6 +28,8 @@ const FALLBACK_SPEED_MPS = 30 / 3.6;
 const ROUTE_RELOAD_MS = 30_000;
 /** A stop's stored ETA is rewritten only when it moved by at least this much. */
 const ETA_WRITE_STEP_MS = 60_000;
+/** Lateness (stop.eta_late) is re-checked on pings at most this often per driver, device time. */
+const LATE_CHECK_EVERY_MS = 5000;
 
 export interface DriverLive {
   driverId: string;
@@ -51,6 +53,8 @@ export interface DriverLive {
   snapshotDirty: boolean;
   /** Stop ETA last written to route_stops, per stop id (epoch ms). */
   writtenEtaMs: Map<string, number>;
+  /** Device time of the position at the last lateness check. */
+  lateCheckedAtMs: number;
 }
 
 export interface LiveView {
@@ -172,6 +176,7 @@ export class LiveState {
         routeLoadedMs: 0,
         snapshotDirty: false,
         writtenEtaMs: new Map(),
+        lateCheckedAtMs: Number.NEGATIVE_INFINITY,
       };
       this.drivers.set(identity.driverId, d);
       this.loadRoute(d, 1, Date.now());
@@ -221,7 +226,9 @@ export class LiveState {
       d.positionAtMs = p.tsMs;
       this.movedDrivers.add(d);
       d.tracker?.applyPing({ lat: p.lat, lng: p.lng }, p.tsMs);
-      this.checkLate(d, Math.max(receivedMs, p.tsMs));
+      // A walk over every remaining stop per ping is wasted at several pings a second: lateness is re-checked
+      // at most every LATE_CHECK_EVERY_MS of device time (and on every stop event).
+      if (p.tsMs - d.lateCheckedAtMs >= LATE_CHECK_EVERY_MS) this.checkLate(d, Math.max(receivedMs, p.tsMs));
     }
     this.persistIfDirty(d);
     this.onChange(d);
@@ -272,6 +279,7 @@ export class LiveState {
 
   /** Emits stop.eta_late once per crossing: when a stop's ETA passes its window end, not again until it recovers. */
   private checkLate(d: DriverLive, nowMs: number): void {
+    d.lateCheckedAtMs = d.positionAtMs;
     if (d.tracker === null) return;
     for (const eta of d.tracker.etas(nowMs)) {
       const wasLate = d.lateStopIds.has(eta.stopId);
