@@ -253,6 +253,34 @@ describe('service areas over HTTP', () => {
     for (const id of [inside.data.id, anywhere.data.id]) await api('DELETE', `/api/v1/stops/${id}`);
   });
 
+  it('puts the index back when the writing transaction fails', async () => {
+    const store = serviceAreasFor(t.db);
+    const { area } = store.upsert(orgId, { name: 'Kept', geojson: donut as never });
+    // The outbox insert is the last step of a change: the index has been changed by then and must be put back.
+    t.db.exec("CREATE TRIGGER h4_fail BEFORE INSERT ON events BEGIN SELECT RAISE(ABORT, 'disk on fire'); END");
+    try {
+      expect(() =>
+        store.update(orgId, area.id, {
+          geojson: { type: 'Feature', geometry: { type: 'Polygon', coordinates: [square(60, 60, 61, 61)] } },
+        }),
+      ).toThrow(/disk on fire/);
+    } finally {
+      t.db.exec('DROP TRIGGER h4_fail');
+    }
+    expect(store.lookupIds(orgId, 12, 12)).toEqual([area.id]);
+    expect(store.lookupIds(orgId, 60.5, 60.5)).toEqual([]);
+    t.db.exec("CREATE TRIGGER h4_fail BEFORE INSERT ON events BEGIN SELECT RAISE(ABORT, 'outbox full'); END");
+    try {
+      expect(() => store.delete(orgId, area.id)).toThrow(/outbox full/);
+    } finally {
+      t.db.exec('DROP TRIGGER h4_fail');
+    }
+    expect(store.lookupIds(orgId, 12, 12)).toEqual([area.id]);
+    expect(store.get(orgId, area.id)?.name).toBe('Kept');
+    expect(store.delete(orgId, area.id).deleted).toBe(true);
+    expect(store.lookupIds(orgId, 12, 12)).toEqual([]);
+  });
+
   it('locate refuses points outside every area only when the org has areas', async () => {
     const areas = serviceAreasFor(t.db);
     expect(areas).toBe(t.app.serviceAreas);
