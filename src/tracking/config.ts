@@ -40,7 +40,7 @@ export interface TrackingConfig {
 
 export const DEFAULT_TRACKING: TrackingConfig = {
   flushDelayMs: 10,
-  maxBatch: 2000,
+  maxBatch: 500,
   compactEveryMs: 2000,
   compactSlices: 16,
   pageCacheMb: 64,
