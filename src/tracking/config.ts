@@ -42,7 +42,7 @@ export const DEFAULT_TRACKING: TrackingConfig = {
   flushDelayMs: 10,
   maxBatch: 500,
   compactEveryMs: 2000,
-  compactSlices: 16,
+  compactSlices: 32,
   pageCacheMb: 64,
   checkpointEveryMs: 500,
   maxPayloadBytes: 16 * 1024,
@@ -71,6 +71,7 @@ export function trackingConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Tra
   c.flushDelayMs = Math.min(250, num(env.MILKRUN_TRACKING_FLUSH_DELAY_MS, c.flushDelayMs));
   c.maxBatch = num(env.MILKRUN_TRACKING_MAX_BATCH, c.maxBatch);
   c.compactEveryMs = num(env.MILKRUN_TRACKING_COMPACT_EVERY_MS, c.compactEveryMs);
+  c.compactSlices = Math.max(1, num(env.MILKRUN_TRACKING_COMPACT_SLICES, c.compactSlices));
   c.maxFramesPerS = num(env.MILKRUN_TRACKING_MAX_FRAMES_PER_S, c.maxFramesPerS);
   c.burstFrames = num(env.MILKRUN_TRACKING_BURST_FRAMES, c.burstFrames);
   c.heartbeatMs = num(env.MILKRUN_TRACKING_HEARTBEAT_MS, c.heartbeatMs);

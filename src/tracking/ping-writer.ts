@@ -123,7 +123,7 @@ export class PingWriter {
     const range = journalRange(this.db);
     if (range === null) return;
     this.compacting = true;
-    const slices = this.options.compactSlices ?? 16;
+    const slices = this.options.compactSlices ?? 32;
     let slice = 0;
     let deletedThrough = range.first - 1;
     const step = () => {
