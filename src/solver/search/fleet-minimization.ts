@@ -13,6 +13,8 @@ import type { SolutionState } from '../solution-state.js';
 import { clone, orderForInsertion, removeRelated, removeStrings } from './ruin-recreate.js';
 
 const BLINK_RATE = 0.01;
+/** Iterations without removing a vehicle before trying to empty another route. */
+const STUCK_AFTER = 5000;
 
 /** Runs until `endFraction` of the budget; returns the iterations done. `sol` receives the best complete result. */
 export function minimizeFleet(
@@ -33,12 +35,13 @@ export function minimizeFleet(
   const choice: InsertionChoice = { delta: 0, route: -1, pos: 0 };
   const cbar = Math.max(1, Math.min(10, Math.floor(inst.nJobs * 0.3)));
 
-  const emptySmallestRoute = (s: SolutionState): void => {
+  /** Empties the smallest route, or with `anyRoute` a random one (to escape a route that will not go away). */
+  const emptySmallestRoute = (s: SolutionState, anyRoute = false): void => {
     let bestR = -1;
     let bestM = Infinity;
     for (let r = 0; r < s.routes.length; r++) {
-      const m = s.routes[r]!.m;
-      if (m > 0 && (m < bestM || (m === bestM && rng.next() < 0.5))) {
+      const m = anyRoute ? rng.next() : s.routes[r]!.m;
+      if (s.routes[r]!.m > 0 && (m < bestM || (m === bestM && rng.next() < 0.5))) {
         bestM = m;
         bestR = r;
       }
@@ -54,6 +57,7 @@ export function minimizeFleet(
   emptySmallestRoute(current);
   work.copyFrom(current);
   let iteration = 0;
+  let sinceProgress = 0;
   while (current.vehiclesUsed() >= 1 && iteration < maxIterations) {
     if (budget() >= endFraction || options.shouldStop?.()) break;
     iteration++;
@@ -80,15 +84,25 @@ export function minimizeFleet(
     }
     for (let j = 0; j < inst.nJobs; j++) if (work.jobRoute[j] === -1) absences[j]!++;
     const out = work.unassignedCount();
+    sinceProgress++;
     if (out < current.unassignedCount() || absenceSum(work) < absenceSum(current)) {
       current.copyFrom(work);
       if (work.penalty() <= bestPenalty) {
         best.copyFrom(work);
         emptySmallestRoute(current);
         work.copyFrom(current);
+        sinceProgress = 0;
       }
     } else {
       work.copyFrom(current);
+    }
+    if (sinceProgress >= STUCK_AFTER) {
+      // No vehicle saved for a long while: start again from the best with another route emptied.
+      current.copyFrom(best);
+      emptySmallestRoute(current, true);
+      work.copyFrom(current);
+      absences.fill(0);
+      sinceProgress = 0;
     }
   }
   sol.copyFrom(best);
