@@ -65,7 +65,11 @@ export class RouteState {
   bLate: Float64Array;
   /** cumDist[i]: distance travelled from position 0 to position i. */
   cumDist: Float64Array;
-  /** cumLoad[i * dims + d]: demand of the jobs at positions 1..i in dimension d. */
+  /**
+   * cumLoad[i * dims + d]: demand of the jobs at positions 1..i in dimension d. Every job is a delivery loaded at
+   * the start, so a route fits when its total fits. Pickup-and-delivery will replace this by load segments
+   * (delivered, picked up, peak load) that concatenate like the duration segments.
+   */
   cumLoad: Float64Array;
   /** cumMulti[i]: number of jobs with several windows at positions 1..i. */
   cumMulti: Int32Array;

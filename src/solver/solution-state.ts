@@ -14,6 +14,8 @@ export class SolutionState {
   readonly jobPos: Int32Array;
   /** measure[r]: route r's balanced measure (duration or stops; 0 when empty). */
   readonly measure: Float64Array;
+  /** Scratch for insertion: typeSeen[t] = 1 once an empty vehicle of type t was tried (reset by the user). */
+  readonly typeSeen: Uint8Array;
   private readonly scratch: Int32Array;
   private readonly scratch2: Int32Array;
 
@@ -27,6 +29,7 @@ export class SolutionState {
     this.jobPos = new Int32Array(inst.nJobs);
     this.measure = new Float64Array(inst.nVehicles);
     this.scratch = new Int32Array(inst.nJobs + 1);
+    this.typeSeen = new Uint8Array(inst.nVehicles);
     this.scratch2 = new Int32Array(inst.nJobs + 1);
     for (let r = 0; r < inst.nVehicles; r++) this.refresh(r);
   }

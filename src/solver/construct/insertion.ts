@@ -45,7 +45,8 @@ export function bestInsertion(
   out.delta = Infinity;
   out.route = -1;
   out.pos = 0;
-  const seenEmptyType = new Set<number>();
+  const seenEmptyType = sol.typeSeen;
+  seenEmptyType.fill(0);
   if (opts.granular) {
     const k = inst.k;
     for (let t = 0; t < k; t++) {
@@ -64,8 +65,8 @@ export function bestInsertion(
     if (route.m === 0) {
       if (!opts.allowEmpty) continue;
       const type = inst.vehType[v]!;
-      if (seenEmptyType.has(type)) continue;
-      seenEmptyType.add(type);
+      if (seenEmptyType[type] === 1) continue;
+      seenEmptyType[type] = 1;
     }
     if (route.m + 1 > inst.vehMaxStops[v]!) continue;
     let fits = true;
