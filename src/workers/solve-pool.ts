@@ -37,6 +37,11 @@ export interface SolvePoolOptions {
    * terminated. Default: 5 s, or the time limit when that is longer.
    */
   graceMs?: number;
+  /**
+   * The worker script (default: solve-worker next to this file). Tests pass a stand-in; a `.ts` script is loaded
+   * through the tsx bootstrap.
+   */
+  workerScript?: URL;
 }
 
 interface Task {
@@ -58,16 +63,20 @@ interface Slot {
   timers: NodeJS.Timeout[];
 }
 
-/** The worker script; from the .ts sources, a small bootstrap that registers tsx in the worker first. */
-function workerEntry(): { url: URL; workerData: { entry: string } | undefined } {
-  if (!import.meta.url.endsWith('.ts')) return { url: new URL('./solve-worker.js', import.meta.url), workerData: undefined };
-  const entry = new URL('./solve-worker.ts', import.meta.url).href;
-  return { url: new URL('./tsx-worker-bootstrap.mjs', import.meta.url), workerData: { entry } };
+/** How to start `script`: a `.ts` file goes through a small bootstrap that registers tsx in the worker first. */
+function workerEntry(script: URL): { url: URL; workerData: { entry: string } | undefined } {
+  if (!script.pathname.endsWith('.ts')) return { url: script, workerData: undefined };
+  return { url: new URL('./tsx-worker-bootstrap.mjs', import.meta.url), workerData: { entry: script.href } };
 }
+
+/** solve-worker.ts when running from sources (tsx, vitest), solve-worker.js from compiled dist. */
+const defaultWorkerScript = (): URL =>
+  new URL(import.meta.url.endsWith('.ts') ? './solve-worker.ts' : './solve-worker.js', import.meta.url);
 
 export class SolvePool {
   readonly size: number;
   private readonly graceMs: number | undefined;
+  private readonly workerScript: URL;
   private readonly slots: Slot[] = [];
   private readonly queue: Task[] = [];
   private nextId = 1;
@@ -76,6 +85,7 @@ export class SolvePool {
   constructor(options: SolvePoolOptions = {}) {
     this.size = Math.max(1, options.size ?? availableParallelism() - 1);
     this.graceMs = options.graceMs;
+    this.workerScript = options.workerScript ?? defaultWorkerScript();
   }
 
   /** Number of solves running or waiting. */
@@ -135,7 +145,7 @@ export class SolvePool {
   }
 
   private spawn(): Slot {
-    const { url, workerData } = workerEntry();
+    const { url, workerData } = workerEntry(this.workerScript);
     const worker = new Worker(url, workerData ? { workerData } : {});
     const slot: Slot = { worker, task: undefined, timers: [] };
     worker.on('message', (raw: unknown) => this.onReply(slot, raw));

@@ -84,3 +84,34 @@ describe('SolvePool', () => {
     expect(servedJobs(solution).length + solution.unassigned.length).toBe(25);
   });
 });
+
+describe('SolvePool with a worker that ignores its stop flag', () => {
+  const stubborn = new URL('./fixtures/stubborn-worker.ts', import.meta.url);
+
+  it('terminates the worker after the grace period and replaces it for the next solve', async () => {
+    const stubbornPool = new SolvePool({ size: 1, graceMs: 200, workerScript: stubborn });
+    try {
+      const controller = new AbortController();
+      const first = stubbornPool.solve(small, { signal: controller.signal });
+      setTimeout(() => controller.abort(), 50);
+      await expect(first).rejects.toMatchObject({ code: 'aborted' });
+      // The same single slot is busy until the grace period ends; the queued solve then gets a fresh worker, which
+      // also never answers, so its own watchdog (time limit + grace, then grace again) ends it as a timeout.
+      const second = stubbornPool.solve(small, { timeLimitS: 0.1 });
+      await expect(second).rejects.toMatchObject({ code: 'timeout' });
+      expect(stubbornPool.pending).toBe(0);
+    } finally {
+      await stubbornPool.close();
+    }
+  });
+
+  it('rejects running and queued solves when the pool closes', async () => {
+    const stubbornPool = new SolvePool({ size: 1, workerScript: stubborn });
+    const running = expect(stubbornPool.solve(small)).rejects.toMatchObject({ code: 'pool_closed' });
+    const queued = expect(stubbornPool.solve(small)).rejects.toMatchObject({ code: 'pool_closed' });
+    await stubbornPool.close();
+    await running;
+    await queued;
+    await expect(stubbornPool.solve(small)).rejects.toMatchObject({ code: 'pool_closed' });
+  });
+});
