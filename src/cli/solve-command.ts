@@ -18,17 +18,21 @@ const flagsSchema = z.object({
 });
 
 const DEFAULT_TIME_S = 5;
+const USAGE = 'usage: milkrun solve FILE [--time 5] [--seed 1] [--minimize cost|vehicles] [--format json|solomon|cvrplib]';
+
+type ParsedArgs =
+  | { kind: 'solve'; file: string; flags: z.infer<typeof flagsSchema> }
+  | { kind: 'help' }
+  | { kind: 'usage_error'; message: string };
 
 export async function run(args: string[], io: CliIo): Promise<number> {
-  let parsed: ReturnType<typeof parseSolveArgs>;
-  try {
-    parsed = parseSolveArgs(args);
-  } catch (err) {
-    io.stderr(`milkrun solve: ${err instanceof Error ? err.message : String(err)}\n`);
-    return EXIT_BAD_INPUT;
+  const parsed = parseSolveArgs(args);
+  if (parsed.kind === 'help') {
+    io.stdout(`${USAGE}\n`);
+    return 0;
   }
-  if (typeof parsed === 'string') {
-    io.stderr(`milkrun solve: ${parsed}\n`);
+  if (parsed.kind === 'usage_error') {
+    io.stderr(`milkrun solve: ${parsed.message}\n`);
     return EXIT_BAD_INPUT;
   }
   const { file, flags } = parsed;
@@ -50,23 +54,33 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   return 0;
 }
 
-/** The file and validated flags, or a usage message. parseArgs throws on unknown options (caught by `run`). */
-function parseSolveArgs(args: string[]): { file: string; flags: z.infer<typeof flagsSchema> } | string {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      time: { type: 'string' },
-      seed: { type: 'string' },
-      minimize: { type: 'string' },
-      format: { type: 'string' },
-    },
-  });
-  if (positionals.length !== 1) return `expected one FILE, got ${positionals.length}\nusage: milkrun solve FILE [--time 5] [--seed 1] [--minimize cost|vehicles] [--format json|solomon|cvrplib]`;
-  const flags = flagsSchema.safeParse(values);
+/** The file and validated flags, a request for help, or what is wrong with the arguments. */
+function parseSolveArgs(args: string[]): ParsedArgs {
+  let values: Record<string, string | boolean | undefined>;
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        time: { type: 'string' },
+        seed: { type: 'string' },
+        minimize: { type: 'string' },
+        format: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (err) {
+    // parseArgs throws on unknown options and missing option values.
+    return { kind: 'usage_error', message: err instanceof Error ? err.message : String(err) };
+  }
+  const { help, ...flagValues } = values;
+  if (help) return { kind: 'help' };
+  if (positionals.length !== 1) return { kind: 'usage_error', message: `expected one FILE, got ${positionals.length}\n${USAGE}` };
+  const flags = flagsSchema.safeParse(flagValues);
   if (!flags.success) {
     const issue = flags.error.issues[0]!;
-    return `--${String(issue.path[0])}: ${issue.message}`;
+    return { kind: 'usage_error', message: `--${String(issue.path[0])}: ${issue.message}` };
   }
-  return { file: positionals[0]!, flags: flags.data };
+  return { kind: 'solve', file: positionals[0]!, flags: flags.data };
 }

@@ -87,6 +87,12 @@ describe('milkrun (in process)', () => {
     expect(solution.routes[0]!.steps.map((s) => s.job ?? s.type)).toEqual(['start', 'a', 'b', 'end']);
   });
 
+  it('prints the solve usage for --help', async () => {
+    const { code, stdout } = await runMain(['solve', '--help']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^usage: milkrun solve FILE/);
+  });
+
   it.each([
     [['solve'], /expected one FILE, got 0/],
     [['solve', 'x.txt', '--time', 'soon'], /--time: /],
