@@ -7,6 +7,7 @@
  * Every solution is replayed by the independent checker (bench/check-solution.ts). Prints the table and summary
  * rows and writes both to bench/results/ as markdown and JSON.
  */
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -103,6 +104,17 @@ function listInstances(set: BenchSet, only: string[] | undefined): { name: strin
   return picked;
 }
 
+/** The checked-out commit, so a results file says which solver produced it (undefined outside a git checkout). */
+function gitCommit(): string | undefined {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: new URL('.', ROOT), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src/solver'], { cwd: new URL('.', ROOT), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return dirty ? `${head} (src/solver modified)` : head;
+  } catch {
+    return undefined;
+  }
+}
+
 const mean = (xs: number[]): number => (xs.length === 0 ? NaN : xs.reduce((s, x) => s + x, 0) / xs.length);
 const fmt = (x: number | undefined, digits = 2): string => (x === undefined || Number.isNaN(x) ? '–' : x.toFixed(digits));
 
@@ -142,6 +154,7 @@ function summaryMarkdown(rows: QualityRow[], minimize: Minimize): string[] {
 
 async function main(): Promise<void> {
   const args = parseCli();
+  const commit = gitCommit(); // at the start: the sources this process loaded
   const bks = readBks(args.set, args.minimize);
   const instances = listInstances(args.set, args.only);
   const rows: QualityRow[] = [];
@@ -190,7 +203,7 @@ async function main(): Promise<void> {
   const md = [
     `# ${title}`,
     '',
-    `Date ${date}. Command: \`npm run bench:quality -- ${process.argv.slice(2).join(' ')}\`. One thread, one instance at a time.`,
+    `Date ${date}. Command: \`npm run bench:quality -- ${process.argv.slice(2).join(' ')}\`. One thread, one instance at a time.${commit ? ` Commit ${commit}.` : ''}`,
     '',
     ...summaryMarkdown(rows, args.minimize),
     '',
@@ -202,7 +215,7 @@ async function main(): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const base = `quality-${args.set}-${args.minimize}-${mode}-${date.slice(0, 19).replace(/:/g, '')}`;
   writeFileSync(new URL(`${base}.md`, dir), md);
-  writeFileSync(new URL(`${base}.json`, dir), `${JSON.stringify({ title, date, args, rows }, null, 2)}\n`);
+  writeFileSync(new URL(`${base}.json`, dir), `${JSON.stringify({ title, date, commit, args, rows }, null, 2)}\n`);
   log(`\nwrote bench/results/${base}.md and .json`);
   if (rows.some((r) => !r.feasible)) process.exitCode = 1;
 }
