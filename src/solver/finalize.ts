@@ -63,6 +63,7 @@ const REASON_ORDER: UnassignedReason[] = [
  */
 export function unassignedReason(sol: SolutionState, j: number): UnassignedReason {
   const inst = sol.inst;
+  if (inst.nVehicles === 0) return 'no_vehicle';
   const failures = new Set<UnassignedReason>();
   let compatible = 0;
   for (let v = 0; v < inst.nVehicles; v++) {

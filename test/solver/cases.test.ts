@@ -186,4 +186,38 @@ describe('hand-checkable cases', () => {
     expect(steps[2]!.arrival).toBeCloseTo(40, 9);
     expect(solution.summary.distance).toBeCloseTo(20, 9);
   });
+
+  it('handles an empty fleet and an empty job list', () => {
+    const noFleet = onPoints([[0, 0], [1, 1]], [{ id: 'a' }], []);
+    expect(solve(noFleet, { seed: 1 })).toMatchObject({ routes: [], unassigned: [{ job: 'a', reason: 'no_vehicle' }] });
+    const noJobs = onPoints([[0, 0]], [], [depotVehicle('van')]);
+    expect(solve(noJobs, { seed: 1 })).toMatchObject({ routes: [], unassigned: [], summary: { vehicles: 0, distance: 0 } });
+  });
+
+  it('reports max_stops, max_duration and max_distance when no vehicle could serve a job even alone', () => {
+    const problem = onPoints(
+      [[0, 0], [30, 0], [0, 40], [0, 2]],
+      [{ id: 'far', serviceS: 0 }, { id: 'long', serviceS: 500 }, { id: 'near' }],
+      [depotVehicle('van', { maxDistanceM: 70, maxDurationS: 200 })],
+    );
+    const solution = solve(problem, { seed: 1, maxIterations: 20 });
+    checkSolution(problem, solution);
+    expect(solution.unassigned).toEqual([{ job: 'long', reason: 'max_duration' }]);
+    const tooFar = onPoints([[0, 0], [50, 0]], [{ id: 'x' }], [depotVehicle('van', { maxDistanceM: 70 })]);
+    expect(solve(tooFar, { seed: 1 }).unassigned).toEqual([{ job: 'x', reason: 'max_distance' }]);
+    const noStops = onPoints([[0, 0], [5, 0]], [{ id: 'y' }], [depotVehicle('van', { maxStops: 0 })]);
+    expect(solve(noStops, { seed: 1 }).unassigned).toEqual([{ job: 'y', reason: 'max_stops' }]);
+  });
+
+  it('prices routes by the vehicles\' cost terms with objective cost', () => {
+    const problem = onPoints(
+      [[0, 0], [10, 0]],
+      [{ id: 'a', serviceS: 1780 }],
+      [depotVehicle('van', { fixedCost: 100, costPerHour: 36, costPerKm: 500 })],
+    );
+    const solution = solve(problem, { seed: 1, maxIterations: 5 });
+    // 100 fixed + 36 per hour × (20 travel + 1780 service = 1800 s) + 500 per km × 20 m.
+    expect(solution.routes[0]!.cost).toBeCloseTo(100 + 18 + 10, 9);
+    expect(solution.summary.cost).toBeCloseTo(128, 9);
+  });
 });

@@ -40,6 +40,7 @@ const problemArb: fc.Arbitrary<MatrixProblem> = fc
         speedFactor: fc.option(fc.double({ min: 0.8, max: 1.5, noNaN: true })),
         fixedCost: fc.option(fc.integer({ min: 0, max: 100 })),
         costPerKm: fc.option(fc.integer({ min: 0, max: 100 })),
+        costPerHour: fc.option(fc.integer({ min: 0, max: 100 })),
       }),
       { minLength: 1, maxLength: 3 },
     ),
@@ -79,6 +80,7 @@ const problemArb: fc.Arbitrary<MatrixProblem> = fc
       ...(v.speedFactor !== null ? { speedFactor: v.speedFactor } : {}),
       ...(v.fixedCost !== null ? { fixedCost: v.fixedCost } : {}),
       ...(v.costPerKm !== null ? { costPerKm: v.costPerKm } : {}),
+      ...(v.costPerHour !== null ? { costPerHour: v.costPerHour } : {}),
     }));
     return { jobs, vehicles: vs, matrices: { size, durations, distances } };
   });
