@@ -19,6 +19,8 @@ import { improve } from './search/local-search.js';
 import { ruinAndRecreate } from './search/ruin-recreate.js';
 
 const SAVINGS_LAMBDAS = [0.6, 1.4, 2];
+/** Extra savings starts only for problems small enough that they cost little. */
+const MULTI_START_UP_TO = 300;
 
 /** Lexicographic: unassigned penalty, then cost (which includes the vehicle weight). */
 function isBetter(a: SolutionState, b: SolutionState): boolean {
@@ -41,7 +43,7 @@ export function solve(problem: Problem, options: SolveOptions = {}): Solution {
 
   buildSavingsSolution(sol, p);
   improve(sol, rng, stop);
-  if (options.localSearchOnly) {
+  if (options.localSearchOnly && inst.nJobs <= MULTI_START_UP_TO) {
     // Without the metaheuristic, a few savings shapes are cheap insurance: keep the best local optimum.
     const other = new SolutionState(inst, ev);
     for (const lambda of SAVINGS_LAMBDAS) {

@@ -6,6 +6,9 @@ import type { Proposal } from '../proposal.js';
 import type { Random } from '../random.js';
 import type { SolutionState } from '../solution-state.js';
 
+/** From this many jobs on, search-time insertions try only positions next to a job's neighbours. */
+export const GRANULAR_FROM = 300;
+
 export interface InsertionChoice {
   delta: number;
   route: number;

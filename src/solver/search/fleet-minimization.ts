@@ -5,7 +5,7 @@
  * each iteration a job stays out, so jobs that are hard to place get priority). When every job is placed again,
  * the solution with one vehicle fewer becomes the best and the next route is emptied.
  */
-import { bestInsertion, type InsertionChoice } from '../construct/insertion.js';
+import { bestInsertion, GRANULAR_FROM, type InsertionChoice } from '../construct/insertion.js';
 import type { SolveOptions } from '../model.js';
 import { SearchContext } from '../operators/operator.js';
 import type { Random } from '../random.js';
@@ -79,7 +79,7 @@ export function minimizeFleet(
     // Jobs that were out most often go first.
     if (rng.next() < 0.5) pending.sort((a, b) => absences[b]! - absences[a]!);
     for (const j of pending) {
-      bestInsertion(work, j, p, { allowEmpty: false, blinkRate: BLINK_RATE, rng }, choice);
+      bestInsertion(work, j, p, { allowEmpty: false, blinkRate: BLINK_RATE, rng, granular: inst.nJobs > GRANULAR_FROM }, choice);
       if (choice.route >= 0) work.insert(j, choice.route, choice.pos);
     }
     for (let j = 0; j < inst.nJobs; j++) if (work.jobRoute[j] === -1) absences[j]!++;

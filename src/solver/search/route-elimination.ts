@@ -4,7 +4,7 @@
  * A neighbourhood the per-job operators cannot reach: removing a route saves its trip to and from the depot
  * only once its last job is gone.
  */
-import { bestInsertion, type InsertionChoice } from '../construct/insertion.js';
+import { bestInsertion, GRANULAR_FROM, type InsertionChoice } from '../construct/insertion.js';
 import type { Proposal } from '../proposal.js';
 import type { SolutionState } from '../solution-state.js';
 
@@ -32,7 +32,7 @@ export function eliminateOneRoute(
     // Hardest first: the longest service and the tightest windows.
     jobs.sort((a, b) => inst.jobTwEnd[a]! - inst.jobTwStart[a]! - (inst.jobTwEnd[b]! - inst.jobTwStart[b]!) || a - b);
     for (const j of jobs) {
-      bestInsertion(sol, j, p, { allowEmpty: false, blinkRate: 0, forbidden }, choice);
+      bestInsertion(sol, j, p, { allowEmpty: false, blinkRate: 0, forbidden, granular: inst.nJobs > GRANULAR_FROM }, choice);
       if (choice.route < 0) {
         ok = false;
         break;

@@ -5,7 +5,7 @@
  * the result by simulated annealing. Deterministic for a seed; bounded by time (options.clock), iterations or
  * shouldStop.
  */
-import { bestInsertion, type InsertionChoice } from '../construct/insertion.js';
+import { bestInsertion, GRANULAR_FROM, type InsertionChoice } from '../construct/insertion.js';
 import type { SolveOptions } from '../model.js';
 import { SearchContext } from '../operators/operator.js';
 import type { Random } from '../random.js';
@@ -23,8 +23,6 @@ const T_START = 1;
 const T_END = 0.01;
 /** Jobs already unassigned that are retried per iteration, at most about this many. */
 const RETRY_OUT = 32;
-/** From this many jobs on, recreate tries only positions next to a job's neighbours. */
-const GRANULAR_FROM = 300;
 /** Share of the budget spent removing vehicles when minimize = 'vehicles'. */
 const FLEET_SHARE = 0.6;
 
