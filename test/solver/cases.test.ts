@@ -220,4 +220,23 @@ describe('hand-checkable cases', () => {
     expect(solution.routes[0]!.cost).toBeCloseTo(100 + 18 + 10, 9);
     expect(solution.summary.cost).toBeCloseTo(128, 9);
   });
+
+  it('stops when asked, reports progress, and still returns a complete feasible solution', () => {
+    const points: [number, number][] = [[0, 0], ...Array.from({ length: 20 }, (_, i): [number, number] => [(i * 37) % 50, (i * 23) % 40])];
+    const problem = onPoints(points, points.slice(1).map((_, i) => ({ id: `j${i}`, demand: [1] })), [
+      depotVehicle('a', { capacity: [8] }), depotVehicle('b', { capacity: [8] }), depotVehicle('c', { capacity: [8] }),
+    ]);
+    let polls = 0;
+    const stopped = solve(problem, { seed: 1, maxIterations: 100_000, shouldStop: () => ++polls > 50 });
+    checkSolution(problem, stopped);
+    expect(stopped.summary.unassigned).toBe(0);
+    expect(stopped.summary.iterations).toBeLessThan(100);
+
+    const fractions: number[] = [];
+    const full = solve(problem, { seed: 1, maxIterations: 600, onProgress: (p) => fractions.push(p.fraction) });
+    checkSolution(problem, full);
+    expect(fractions.length).toBe(2);
+    expect(fractions[0]).toBeLessThan(fractions[1]!);
+    expect(full.summary.iterations).toBe(600);
+  });
 });
