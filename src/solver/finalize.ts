@@ -26,7 +26,7 @@ export function repairInfeasibleRoutes(sol: SolutionState): void {
 
 export function insertLeftovers(sol: SolutionState, p: Proposal): void {
   const inst = sol.inst;
-  const choice: InsertionChoice = { delta: 0, route: -1, pos: 0 };
+  const choice: InsertionChoice = { delta: 0, second: 0, route: -1, pos: 0 };
   for (;;) {
     // Highest priority first; among equals the cheapest insertion.
     let bestJob = -1;

@@ -11,6 +11,8 @@ export const GRANULAR_FROM = 300;
 
 export interface InsertionChoice {
   delta: number;
+  /** Cheapest feasible insertion into any other route than `route` (Infinity when none): for regret. */
+  second: number;
   route: number;
   /** Insert after this position (0..m). */
   pos: number;
@@ -29,6 +31,8 @@ export interface InsertionOptions {
    * search loop. finalize never sets it, so that every position of every route is tried there.
    */
   granular?: boolean;
+  /** Keep `second` exact (regret insertion needs it); otherwise it is only a by-product. */
+  regret?: boolean;
 }
 
 /** Finds the cheapest feasible insertion of job j; route −1 when none. Writes into `out`. */
@@ -46,6 +50,7 @@ export function bestInsertion(
   const u = inst.jobLoc[j]!;
   const distanceOnly = inst.objective === 'distance' && sol.ev.balanceWeight === 0;
   out.delta = Infinity;
+  out.second = Infinity;
   out.route = -1;
   out.pos = 0;
   const seenEmptyType = sol.typeSeen;
@@ -87,7 +92,7 @@ export function bestInsertion(
       if (distanceOnly) {
         // With distance as the cost the delta is the detour: skip positions that cannot win before checking time.
         const detour = dist[a * n + u]! + dist[u * n + b]! - dist[a * n + b]!;
-        if (detour + (route.m === 0 ? sol.ev.vehicleWeight : 0) >= out.delta) continue;
+        if (detour + (route.m === 0 ? sol.ev.vehicleWeight : 0) >= (opts.regret ? out.second : out.delta)) continue;
       }
       // Quick time-window rejects. Earliest departures only grow along a route, so once the departure from pos
       // is past the job's last window no later position can serve it.
@@ -96,15 +101,22 @@ export function bestInsertion(
       if (departure + inst.m.durationS[a * n + u]! * route.speed > inst.jobTwEnd[j]! + 1e-6) continue;
       p.prefix(route, pos).job(j).range(route, pos + 1, route.m);
       if (!p.finish()) continue;
-      const delta = sol.delta(r, p, -1, null);
-      if (delta < out.delta) {
-        out.delta = delta;
-        out.route = r;
-        out.pos = pos;
-      }
+      offer(r, pos, sol.delta(r, p, -1, null));
     }
   }
   return out;
+
+  /** Keeps the cheapest candidate and the cheapest one in another route. */
+  function offer(r: number, pos: number, delta: number): void {
+    if (delta < out.delta) {
+      if (r !== out.route) out.second = out.delta;
+      out.delta = delta;
+      out.route = r;
+      out.pos = pos;
+    } else if (r !== out.route && delta < out.second) {
+      out.second = delta;
+    }
+  }
 
   /** Prices inserting j after position pos of route r (used by the granular mode). */
   function tryPosition(r: number, pos: number): void {
@@ -119,11 +131,6 @@ export function bestInsertion(
     if (opts.blinkRate > 0 && opts.rng && opts.rng.next() < opts.blinkRate) return;
     p.prefix(route, pos).job(j).range(route, pos + 1, route.m);
     if (!p.finish()) return;
-    const delta = sol.delta(r, p, -1, null);
-    if (delta < out.delta) {
-      out.delta = delta;
-      out.route = r;
-      out.pos = pos;
-    }
+    offer(r, pos, sol.delta(r, p, -1, null));
   }
 }

@@ -8,8 +8,12 @@
  * then given, largest first, to the cheapest compatible unused vehicle that can drive them.
  */
 import { bestInsertion, type InsertionChoice } from './insertion.js';
+import { regretInsert } from './regret.js';
 import type { Proposal } from '../proposal.js';
 import type { SolutionState } from '../solution-state.js';
+
+/** Leftover batches up to this size get regret insertion (quadratic), larger ones cheapest insertion. */
+const REGRET_UP_TO = 50;
 
 /** `lambda` weighs the edge between i and j in the saving (1: classic Clarke–Wright; other values shape routes). */
 export function buildSavingsSolution(sol: SolutionState, p: Proposal, lambda = 1): void {
@@ -106,11 +110,15 @@ export function buildSavingsSolution(sol: SolutionState, p: Proposal, lambda = 1
   insertAll(sol, p, leftovers);
 }
 
-/** Cheapest insertion of each job, highest priority first; jobs that fit nowhere stay unassigned. */
+/** Regret insertion of a few jobs, else cheapest insertion of each, highest priority first; jobs that fit nowhere stay unassigned. */
 export function insertAll(sol: SolutionState, p: Proposal, jobs: number[]): void {
   const inst = sol.inst;
   jobs.sort((a, b) => inst.jobPriority[b]! - inst.jobPriority[a]! || a - b);
-  const choice: InsertionChoice = { delta: 0, route: -1, pos: 0 };
+  if (jobs.length <= REGRET_UP_TO) {
+    regretInsert(sol, jobs, p, { allowEmpty: true, blinkRate: 0 });
+    return;
+  }
+  const choice: InsertionChoice = { delta: 0, second: 0, route: -1, pos: 0 };
   for (const j of jobs) {
     bestInsertion(sol, j, p, { allowEmpty: true, blinkRate: 0 }, choice);
     if (choice.route >= 0) sol.insert(j, choice.route, choice.pos);

@@ -32,7 +32,7 @@ export function minimizeFleet(
   const touched = new Uint8Array(inst.nVehicles);
   const sortKey = new Float64Array(inst.nJobs);
   const pending: number[] = [];
-  const choice: InsertionChoice = { delta: 0, route: -1, pos: 0 };
+  const choice: InsertionChoice = { delta: 0, second: 0, route: -1, pos: 0 };
   const cbar = Math.max(1, Math.min(10, Math.floor(inst.nJobs * 0.3)));
 
   /** Empties the smallest route, or with `anyRoute` a random one (to escape a route that will not go away). */

@@ -18,7 +18,7 @@ export function eliminateOneRoute(
   if (order.length < 2) return false;
   order.sort((a, b) => sol.routes[a]!.m - sol.routes[b]!.m || a - b);
   const forbidden = new Uint8Array(inst.nVehicles);
-  const choice: InsertionChoice = { delta: 0, route: -1, pos: 0 };
+  const choice: InsertionChoice = { delta: 0, second: 0, route: -1, pos: 0 };
   const penalty = sol.penalty();
   const cost = sol.cost();
   backup.copyFrom(sol);

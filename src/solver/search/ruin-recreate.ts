@@ -6,6 +6,7 @@
  * shouldStop.
  */
 import { bestInsertion, GRANULAR_FROM, type InsertionChoice } from '../construct/insertion.js';
+import { regretInsert } from '../construct/regret.js';
 import type { SolveOptions } from '../model.js';
 import { SearchContext } from '../operators/operator.js';
 import type { Random } from '../random.js';
@@ -23,6 +24,9 @@ const T_START = 1;
 const T_END = 0.01;
 /** Jobs already unassigned that are retried per iteration, at most about this many. */
 const RETRY_OUT = 32;
+/** Share of recreate steps that use regret insertion instead of greedy (when the batch is small). */
+const REGRET_SHARE = 0.05;
+const REGRET_UP_TO = 30;
 /** Share of the budget spent removing vehicles when minimize = 'vehicles'. */
 const FLEET_SHARE = 0.6;
 
@@ -42,7 +46,7 @@ export function ruinAndRecreate(sol: SolutionState, rng: Random, options: SolveO
   const removed = new Uint8Array(inst.nJobs);
   const touched = new Uint8Array(inst.nVehicles);
   const pending: number[] = [];
-  const choice: InsertionChoice = { delta: 0, route: -1, pos: 0 };
+  const choice: InsertionChoice = { delta: 0, second: 0, route: -1, pos: 0 };
   const sortKey = new Float64Array(inst.nJobs);
   const forbidden = new Uint8Array(inst.nVehicles);
   const focus = new Uint8Array(inst.nJobs);
@@ -107,6 +111,9 @@ export function ruinAndRecreate(sol: SolutionState, rng: Random, options: SolveO
       else if (outBefore++ < RETRY_OUT || rng.next() < RETRY_OUT / outBefore) pending.push(j);
     }
     orderForInsertion(work, rng, pending, sortKey);
+    if (pending.length <= REGRET_UP_TO && rng.next() < REGRET_SHARE) {
+      regretInsert(work, pending, p, { allowEmpty: !useForbidden, blinkRate: BLINK_RATE, rng, forbidden: useForbidden ? forbidden : null, granular }, touched);
+    }
     for (const j of pending) {
       bestInsertion(work, j, p, { allowEmpty: !useForbidden, blinkRate: BLINK_RATE, rng, forbidden: useForbidden ? forbidden : null, granular }, choice);
       if (choice.route >= 0) {
