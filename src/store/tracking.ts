@@ -130,6 +130,23 @@ export function copyJournalSlice(db: Db, first: number, last: number, slice: num
   ).run(first, last, slices, slice);
 }
 
+/**
+ * Copies into the sorted store the journal rows with the given ids (the caller lists them sorted by driver and
+ * seq, as it knows which rows it appended): rowid lookups, where a slice by expression scanned the whole range.
+ */
+export function copyJournalRows(db: Db, ids: readonly number[]): void {
+  if (ids.length === 0) return;
+  stmt(
+    db,
+    `INSERT OR IGNORE INTO pings (${PING_COLUMNS}) SELECT ${PING_COLUMNS} FROM json_each(?) AS j
+     JOIN ping_journal ON ping_journal.id = j.value ORDER BY j.key`,
+  ).run(JSON.stringify(ids));
+}
+
+export function countJournalRange(db: Db, first: number, last: number): number {
+  return (stmt(db, 'SELECT COUNT(*) AS n FROM ping_journal WHERE id BETWEEN ? AND ?').get(first, last) as { n: number }).n;
+}
+
 export function deleteJournalThrough(db: Db, last: number): void {
   stmt(db, 'DELETE FROM ping_journal WHERE id <= ?').run(last);
 }

@@ -22,7 +22,7 @@ import {
 } from '../store/tracking.js';
 import type { TrackingConfig } from './config.js';
 import type { DriverLive, LiveState } from './live-state.js';
-import { driverFrame, parseFrame, subscribeFrame, type ErrorFrame } from './messages.js';
+import { parseDriverFrame, parseFrame, subscribeFrame, type ErrorFrame } from './messages.js';
 import type { PingWriter, Reply } from './ping-writer.js';
 import { RateBucket } from './rate-bucket.js';
 
@@ -152,7 +152,9 @@ export class TrackingHub {
   }
 
   private send(ws: WebSocket, frame: Reply | ErrorFrame | Record<string, unknown>): void {
-    if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(frame));
+    if (ws.readyState !== WebSocket.OPEN) return;
+    // Acks are most of what is sent: built as text (seq is a safe integer, so this is what JSON.stringify gives).
+    ws.send(frame.type === 'ack' && 'seq' in frame ? `{"type":"ack","seq":${String(frame.seq)}}` : JSON.stringify(frame));
   }
 
   private onDriver(ws: WebSocket, who: DriverIdentity): void {
@@ -167,7 +169,7 @@ export class TrackingHub {
         this.send(ws, { type: 'error', code: 'invalid_frame', message: 'frames are JSON text' });
         return;
       }
-      const parsed = parseFrame(textOf(data), driverFrame);
+      const parsed = parseDriverFrame(textOf(data));
       if (!parsed.ok) {
         this.send(ws, parsed.error);
         return;

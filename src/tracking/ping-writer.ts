@@ -10,7 +10,9 @@ import type { Db } from '../store/db.js';
 import {
   appendPing,
   compactPingJournal,
+  copyJournalRows,
   copyJournalSlice,
+  countJournalRange,
   deleteJournalThrough,
   findStopEvent,
   journalRange,
@@ -57,6 +59,7 @@ export interface PingWriterOptions {
  * which is the normal case (apps count up); only replays and stragglers cost a read.
  */
 interface SeqState {
+  driverId: string;
   maxSeq: number;
   journal: Set<number>;
 }
@@ -126,6 +129,7 @@ export class PingWriter {
     const slices = this.options.compactSlices ?? 32;
     let slice = 0;
     let deletedThrough = range.first - 1;
+    const rows = this.journalRowsBySlice(range.first, range.last, slices);
     const step = () => {
       if (this.closed) {
         this.compacting = false;
@@ -133,7 +137,9 @@ export class PingWriter {
       }
       const startedMs = performance.now();
       if (slice < slices) {
-        copyJournalSlice(this.db, range.first, range.last, slice++, slices);
+        if (rows === null) copyJournalSlice(this.db, range.first, range.last, slice, slices);
+        else copyJournalRows(this.db, rows[slice]!);
+        slice++;
       } else {
         // Copied rows leave the journal a few thousand at a time, oldest first.
         deletedThrough = Math.min(range.last, deletedThrough + DELETE_STEP_ROWS);
@@ -145,6 +151,39 @@ export class PingWriter {
       if (this.compacting) setImmediate(step);
     };
     step();
+  }
+
+  /**
+   * The journal ids in [first, last] in `slices` groups of about equal size, each driver's rows in one group,
+   * sorted by driver and seq, from what this writer appended; null when the journal holds rows it does not
+   * know of (then the slices are selected in SQL instead), so nothing is deleted uncopied.
+   */
+  private journalRowsBySlice(first: number, last: number, slices: number): number[][] | null {
+    const picked: number[] = [];
+    for (let i = this.journalHead; i < this.journalIds.length; i++) {
+      const id = this.journalIds[i]!;
+      if (id >= first && id <= last) picked.push(i);
+    }
+    if (picked.length !== countJournalRange(this.db, first, last)) return null;
+    const bySlice: number[][] = Array.from({ length: slices }, () => []);
+    const states = this.journalStates;
+    const seqs = this.journalSeqs;
+    picked.sort((a, b) => {
+      const da = states[a]!.driverId;
+      const db = states[b]!.driverId;
+      return da < db ? -1 : da > db ? 1 : seqs[a]! - seqs[b]!;
+    });
+    // Equal shares, cut only between drivers: grouping by the id's last character (as SQL must) gave some
+    // slices five times the rows of others, and the longest slice is the longest stall.
+    const share = Math.ceil(picked.length / slices);
+    let slice = 0;
+    for (let k = 0; k < picked.length; k++) {
+      const i = picked[k]!;
+      const current = bySlice[slice]!;
+      if (current.length >= share && slice < slices - 1 && states[i] !== states[picked[k - 1]!]) slice++;
+      bySlice[slice]!.push(this.journalIds[i]!);
+    }
+    return bySlice;
   }
 
   /** The journal rows up to `throughId` have moved: lookups answer for those seqs from now on. */
@@ -166,7 +205,7 @@ export class PingWriter {
   private seqStateOf(driverId: string): SeqState {
     let state = this.seqs.get(driverId);
     if (state === undefined) {
-      state = { maxSeq: maxSeqOf(this.db, driverId), journal: new Set() };
+      state = { driverId, maxSeq: maxSeqOf(this.db, driverId), journal: new Set() };
       this.seqs.set(driverId, state);
     }
     return state;

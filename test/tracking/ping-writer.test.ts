@@ -1,7 +1,7 @@
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { openDb, type Db } from '../../src/store/db.js';
 import { changeStopStatus } from '../../src/store/stops.js';
-import { trackOf } from '../../src/store/tracking.js';
+import { appendPing, trackOf } from '../../src/store/tracking.js';
 import { LiveState } from '../../src/tracking/live-state.js';
 import { PingWriter, type ChangeStopStatus, type Reply } from '../../src/tracking/ping-writer.js';
 import type { PingFrame, StopEventFrame } from '../../src/tracking/messages.js';
@@ -14,11 +14,16 @@ afterEach(() => {
 });
 afterAll(() => temp.remove());
 
-function setup(lifecycle: ChangeStopStatus) {
+function setup(lifecycle: ChangeStopStatus, compactEveryMs = 0) {
   db = openDb(temp.file);
   const f = seedRoute(db, Date.now());
   const live = new LiveState(db);
-  const writer = new PingWriter(db, live, lifecycle, { flushDelayMs: 1000, maxBatch: 1000 });
+  const writer = new PingWriter(db, live, lifecycle, {
+    flushDelayMs: 1000,
+    maxBatch: 1000,
+    compactEveryMs,
+    compactSlices: 4,
+  });
   const who = { driverId: f.driverId, organizationId: f.orgId };
   const replies: Reply[] = [];
   const ping = (seq: number, lat: number): PingFrame => ({ type: 'ping', seq, lat, lng: 13, ts: new Date(Date.now() + seq).toISOString() });
@@ -73,5 +78,41 @@ describe('PingWriter', () => {
     const stop = db.prepare('SELECT status FROM stops WHERE id = ?').get(f.stopIds[0]) as { status: string };
     expect(stop.status).toBe('arrived');
     expect(live.get(f.driverId)?.online).toBe(true);
+  });
+
+  it('moves every journal row in slices, including rows it did not append, and still dedupes after', async () => {
+    const { f, writer, who, replies, ping } = setup(changeStopStatus, 20);
+    for (let seq = 1; seq <= 30; seq++) writer.enqueuePing(who, ping(seq, 52 + seq / 100), (r) => replies.push(r));
+    writer.flush();
+    // A row the writer does not know of: the slices are then selected in SQL, and nothing is lost.
+    appendPing(db, {
+      driverId: f.driverId,
+      seq: 100,
+      organizationId: f.orgId,
+      routeId: null,
+      lat: 53,
+      lng: 13,
+      ts: new Date(Date.now() + 100).toISOString(),
+      speedMps: null,
+      heading: null,
+      accuracyM: null,
+      batteryPct: null,
+      receivedAt: new Date().toISOString(),
+    });
+    await vi.waitFor(() => {
+      expect(db.prepare('SELECT COUNT(*) AS n FROM ping_journal').get()).toEqual({ n: 0 });
+    }, { timeout: 5000 });
+    const stored = () => (db.prepare('SELECT seq FROM pings WHERE driver_id = ? ORDER BY seq').all(f.driverId) as { seq: number }[]).map((r) => r.seq);
+    expect(stored()).toEqual([...Array.from({ length: 30 }, (_, i) => i + 1), 100]);
+    for (let seq = 31; seq <= 40; seq++) writer.enqueuePing(who, ping(seq, 52.5), (r) => replies.push(r));
+    writer.flush();
+    await vi.waitFor(() => {
+      expect(db.prepare('SELECT COUNT(*) AS n FROM ping_journal').get()).toEqual({ n: 0 });
+    }, { timeout: 5000 });
+    writer.enqueuePing(who, ping(35, 51), (r) => replies.push(r));
+    writer.flush();
+    expect(replies.at(-1)).toEqual({ type: 'ack', seq: 35 });
+    expect(stored()).toEqual([...Array.from({ length: 40 }, (_, i) => i + 1), 100]);
+    writer.close();
   });
 });
