@@ -10,6 +10,7 @@
  * Loopback only; bounded to a couple of minutes.
  *   npx tsx bench/ws-load/index.ts [--drivers 5000] [--stops 20] [--step-s 6] [--rates 5000,10000,20000,...]
  *     [--prof-dir DIR]  (CPU profile of the server process)
+ *     [--server-flags "--max-semi-space-size=64"]  (node flags for the server process only, space-separated)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -67,7 +68,8 @@ const serverStats: ServerStats[] = [];
 async function startServer(file: string): Promise<{ child: ChildProcess; port: number }> {
   const profDir = arg('prof-dir', '');
   const prof = profDir === '' ? [] : ['--cpu-prof', `--cpu-prof-dir=${profDir}`];
-  const child = spawn(process.execPath, [...prof, '--import', 'tsx', 'src/server.ts'], {
+  const flags = arg('server-flags', '').split(' ').filter((f) => f !== '');
+  const child = spawn(process.execPath, [...flags, ...prof, '--import', 'tsx', 'src/server.ts'], {
     cwd: ROOT,
     env: {
       ...process.env,
