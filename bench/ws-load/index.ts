@@ -10,7 +10,8 @@
  * Loopback only; bounded to a couple of minutes.
  *   npx tsx bench/ws-load/index.ts [--drivers 5000] [--stops 20] [--step-s 6] [--rates 5000,10000,20000,...]
  *     [--prof-dir DIR]  (CPU profile of the server process)
- *     [--server-flags "--max-semi-space-size=64"]  (node flags for the server process only, space-separated)
+ *     [--server-flags "--max-semi-space-size=64"]  (node flags for the server process only, space-separated;
+ *     default: the flags of `npm start`; pass "" for none)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -62,13 +63,17 @@ interface ServerStats {
   rss_mb: number;
 }
 
+/** Node flags of `npm start` (package.json): a larger young generation keeps queued pings from being promoted. */
+const SERVER_NODE_FLAGS = '--max-semi-space-size=64';
+
 /** Per-second ingest statistics the server prints (MILKRUN_TRACKING_STATS_EVERY_MS). */
 const serverStats: ServerStats[] = [];
 
 async function startServer(file: string): Promise<{ child: ChildProcess; port: number }> {
   const profDir = arg('prof-dir', '');
   const prof = profDir === '' ? [] : ['--cpu-prof', `--cpu-prof-dir=${profDir}`];
-  const flags = arg('server-flags', '').split(' ').filter((f) => f !== '');
+  // Default: the node flags `npm start` uses, so the figure is the shipped server's.
+  const flags = arg('server-flags', SERVER_NODE_FLAGS).split(' ').filter((f) => f !== '');
   const child = spawn(process.execPath, [...flags, ...prof, '--import', 'tsx', 'src/server.ts'], {
     cwd: ROOT,
     env: {
