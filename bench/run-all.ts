@@ -17,6 +17,7 @@ const steps: { name: string; script: string; args: string[] }[] = [
   { name: 'micro', script: 'micro.ts', args: [] },
   { name: 'scale', script: 'scale.ts', args: ['--time', '10'] },
   { name: 'quality (solomon, cost, 1 s)', script: 'quality.ts', args: ['--set', 'solomon', '--minimize', 'cost', '--time', '1', '--quiet'] },
+  { name: 'eta-accuracy', script: 'eta-accuracy.ts', args: ['--seed', '1', '--drivers', '40'] },
 ];
 for (const entry of readdirSync(benchDir).sort()) {
   if (SKIP.has(entry) || !statSync(`${benchDir}${entry}`).isDirectory()) continue;
