@@ -7,6 +7,9 @@
 import { haversineM, type LatLng } from './distance.js';
 import type { PlannedStop, WindowMs } from './eta-model.js';
 import type { RoutePlan, StopEventKind } from './driver-tracker.js';
+import { seededRandom } from '../util/seeded-random.js';
+
+export { seededRandom };
 
 export interface SimulationConfig {
   seed: number;
@@ -58,17 +61,6 @@ export interface Simulation {
   messages: SimMessage[];
 }
 
-/** mulberry32: small, fast, good enough for simulation. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function gaussian(random: () => number): number {
   const u = Math.max(1e-12, random());
