@@ -14,10 +14,8 @@ export const Costs = z.object({
 const Amount = z.array(z.number().min(0)).max(8);
 const Skills = z.array(z.string().min(1).max(100)).max(50);
 
-export const VehicleInput = z.object({
-  name: z.string().min(1).max(200),
-  capacity: Amount.default([]),
-  skills: Skills.default([]),
+/** Fields a create and a patch share, with the same rules (null clears a field on patch). */
+const VehicleOptionalFields = {
   shift: Shift.nullish(),
   start: LatLng.nullish(),
   end: LatLng.nullish(),
@@ -28,20 +26,20 @@ export const VehicleInput = z.object({
   max_stops: z.number().int().min(1).nullish(),
   speed_factor: z.number().min(0.1).max(10).nullish(),
   external_id: ExternalId.nullish(),
+};
+const VehicleName = z.string().min(1).max(200);
+
+export const VehicleInput = z.object({
+  name: VehicleName,
+  capacity: Amount.default([]),
+  skills: Skills.default([]),
+  ...VehicleOptionalFields,
 });
 export const VehiclePatch = z.object({
-  name: z.string().min(1).max(200).optional(),
+  name: VehicleName.optional(),
   capacity: Amount.optional(),
   skills: Skills.optional(),
-  shift: Shift.nullish(),
-  start: LatLng.nullish(),
-  end: LatLng.nullish(),
-  start_depot_id: z.string().nullish(),
-  end_depot_id: z.string().nullish(),
-  costs: Costs.nullish(),
-  max_stops: z.number().int().min(1).nullish(),
-  speed_factor: z.number().min(0.1).max(10).nullish(),
-  external_id: ExternalId.nullish(),
+  ...VehicleOptionalFields,
 });
 
 export const Vehicle = z.object({
