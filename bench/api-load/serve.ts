@@ -54,7 +54,7 @@ async function bare(): Promise<void> {
   const app = Fastify({ logger: false });
   app.get('/', async () => ({ hello: 'world' }));
   // A body as large as the API's page of 100 stops, to separate transfer cost from API work.
-  const page = JSON.stringify({ data: Array.from({ length: 100 }, (_, i) => ({ id: `stp_${i}`, text: 'x'.repeat(540) })) });
+  const page = Buffer.from(JSON.stringify({ data: Array.from({ length: 100 }, (_, i) => ({ id: `stp_${i}`, text: 'x'.repeat(540) })) }));
   app.get('/page', async (_req, reply) => reply.type('application/json').send(page));
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   console.log(JSON.stringify({ port: Number(new URL(address).port) }));

@@ -98,6 +98,16 @@ export function getToken(db: Db, organizationId: string, id: string): TokenRecor
   return row && toRecord(row);
 }
 
+let revocations = 0;
+
+/**
+ * Counts revocations made by this process, so an in-memory cache of token lookups can drop every entry the moment
+ * a token is revoked here (see the auth plugin).
+ */
+export function tokenRevocations(): number {
+  return revocations;
+}
+
 /** Marks the token revoked (idempotent: an already revoked token keeps its first revocation time). */
 export function revokeToken(db: Db, organizationId: string, id: string): TokenRecord | undefined {
   stmt(db, 'UPDATE tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE organization_id = ? AND id = ?').run(
@@ -105,5 +115,6 @@ export function revokeToken(db: Db, organizationId: string, id: string): TokenRe
     organizationId,
     id,
   );
+  revocations++;
   return getToken(db, organizationId, id);
 }

@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { TOKEN_CACHE_MS } from '../../src/api/plugins/auth.js';
 import { client, makeApp, orgWithToken, removeDir, type TestApp } from './helpers.js';
 
 describe('auth, errors, request ids', () => {
@@ -45,6 +46,21 @@ describe('auth, errors, request ids', () => {
     const list = await client(t.app, full)('GET', '/api/v1/tokens');
     expect(list.data.data.map((x: { name: string }) => x.name)).toContain('temp');
     expect(JSON.stringify(list.data)).not.toContain(created.data.token);
+  });
+
+  it('a token revoked by another process sharing the database is refused once the cached lookup expires', async () => {
+    const created = await client(t.app, full)('POST', '/api/v1/tokens', { name: 'elsewhere', scope: 'read_only' });
+    const c = client(t.app, created.data.token);
+    expect((await c('GET', '/api/v1/me')).statusCode).toBe(200);
+    // Straight to SQL, as the CLI or a second server would: this process hears nothing of it.
+    t.db.prepare('UPDATE tokens SET revoked_at = ? WHERE id = ?').run(new Date().toISOString(), created.data.id);
+    const now = Date.now();
+    const clock = vi.spyOn(Date, 'now').mockReturnValue(now + TOKEN_CACHE_MS + 1);
+    try {
+      expect((await c('GET', '/api/v1/me')).statusCode).toBe(401);
+    } finally {
+      clock.mockRestore();
+    }
   });
 
   it('403 for writes with a read-only token, reads allowed', async () => {

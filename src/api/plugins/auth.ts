@@ -1,11 +1,14 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError } from '../errors.js';
-import { findActiveToken, touchToken } from '../../store/tokens.js';
+import { findActiveToken, tokenRevocations, touchToken } from '../../store/tokens.js';
+import { TokenCache } from '../token-cache.js';
 import '../types.js';
 
 const WRITE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** last_used_at is written at most this often per token, so reads stay write-free. */
 const TOUCH_EVERY_MS = 60_000;
+/** How long a token checked against the database is trusted without asking again (revocations here: at once). */
+export const TOKEN_CACHE_MS = 1_000;
 
 export function isWrite(method: string): boolean {
   return WRITE_METHODS.has(method);
@@ -25,16 +28,22 @@ function bearer(request: FastifyRequest): string {
  */
 export function addAuth(app: FastifyInstance): void {
   const lastTouch = new Map<string, number>();
+  const cache = new TokenCache(TOKEN_CACHE_MS, 10_000);
   app.decorateRequest('auth', null as unknown as FastifyRequest['auth']);
   app.addHook('onRequest', async (request) => {
     const token = bearer(request);
-    const found = token.startsWith('mk_') ? findActiveToken(app.db, token) : undefined;
-    if (!found) throw new ApiError('unauthorized', 'Invalid or revoked token');
+    const now = Date.now();
+    const generation = tokenRevocations();
+    let found = cache.get(token, generation, now);
+    if (!found) {
+      found = token.startsWith('mk_') ? findActiveToken(app.db, token) : undefined;
+      if (!found) throw new ApiError('unauthorized', 'Invalid or revoked token');
+      cache.set(token, generation, now, found);
+    }
     request.auth = { organizationId: found.organizationId, tokenId: found.id, scope: found.scope };
     if (isWrite(request.method) && found.scope !== 'full_access') {
       throw new ApiError('forbidden', 'This token is read-only; writes need a full_access token');
     }
-    const now = Date.now();
     if ((lastTouch.get(found.id) ?? 0) + TOUCH_EVERY_MS < now) {
       lastTouch.set(found.id, now);
       touchToken(app.db, found.id, new Date(now).toISOString());

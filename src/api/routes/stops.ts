@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -26,7 +25,8 @@ import {
   type ResolvedStopPatch,
 } from '../../store/stops.js';
 import type { Auth } from '../types.js';
-import { PageCache } from '../page-cache.js';
+import { PageCache, pageEtag, RenderedPage } from '../page-cache.js';
+import { negotiateEncoding } from '../body-encoding.js';
 import { tableVersion } from '../../store/change-counters.js';
 
 const tags = ['stops'];
@@ -93,21 +93,24 @@ export default async function stopRoutes(root: FastifyInstance): Promise<void> {
 
   app.get('/stops', { schema: { tags, querystring: StopListQuery, response: { 200: listOf(Stop), ...errorResponses } } }, async (req, reply) => {
     if (app.config.validateResponses) return listStops(app.db, req.auth.organizationId, req.query);
-    // Already JSON (built by SQLite): fastify sends strings as they are.
+    // Already JSON (built by SQLite): fastify sends buffers as they are.
     const orgId = req.auth.organizationId;
     const version = tableVersion(app.db, orgId, 'stops');
     const key = `${orgId}|${JSON.stringify(req.query)}`;
-    let body = pages.get(key, version);
-    if (body === undefined) {
-      body = listStopsJson(app.db, orgId, req.query);
-      pages.set(key, version, body);
+    let page = pages.get(key, version);
+    if (page === undefined) {
+      page = new RenderedPage(version, Buffer.from(listStopsJson(app.db, orgId, req.query)), pageEtag(key, version));
+      pages.set(key, page);
     }
     const plain: FastifyReply = reply;
     // Same organization, query and stops version → same page: pollers can revalidate with If-None-Match.
-    const etag = `W/"${version}-${createHash('sha1').update(key).digest('base64url').slice(0, 16)}"`;
-    plain.header('etag', etag);
-    if (req.headers['if-none-match'] === etag) return plain.status(304).send();
-    return plain.type('application/json; charset=utf-8').send(body);
+    plain.header('etag', page.etag);
+    plain.header('vary', 'Accept-Encoding');
+    if (req.headers['if-none-match'] === page.etag) return plain.status(304).send();
+    const encoding = negotiateEncoding(req.headers['accept-encoding']);
+    // Compressed here, once per page, rather than by the compression plugin on every response.
+    if (encoding) plain.header('content-encoding', encoding);
+    return plain.type('application/json; charset=utf-8').send(page.bytes(encoding));
   });
 
   app.post('/stops', { schema: { tags, body: StopInput, response: { 200: Stop, 201: Stop, ...errorResponses } } }, async (req, reply) => {
