@@ -30,7 +30,7 @@ export function addAuth(app: FastifyInstance): void {
   const lastTouch = new Map<string, number>();
   const cache = new TokenCache(TOKEN_CACHE_MS, 10_000);
   app.decorateRequest('auth', null as unknown as FastifyRequest['auth']);
-  app.addHook('onRequest', async (request) => {
+  const authenticate = (request: FastifyRequest): void => {
     const token = bearer(request);
     const now = Date.now();
     const generation = tokenRevocations();
@@ -48,5 +48,15 @@ export function addAuth(app: FastifyInstance): void {
       lastTouch.set(found.id, now);
       touchToken(app.db, found.id, new Date(now).toISOString());
     }
+  };
+  // Callback style: every API request passes here, and an async hook would add a promise and a microtask.
+  app.addHook('onRequest', (request, _reply, done) => {
+    try {
+      authenticate(request);
+    } catch (err) {
+      done(err as Error);
+      return;
+    }
+    done();
   });
 }

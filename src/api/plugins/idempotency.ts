@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError } from '../errors.js';
 import { isWrite } from './auth.js';
 import {
@@ -28,8 +28,7 @@ function bodyHash(body: unknown): string {
  * Must be called after the auth hook so `request.auth` is set.
  */
 export function addIdempotency(app: FastifyInstance): void {
-  app.addHook('preValidation', async (request, reply) => {
-    if (!isWrite(request.method)) return;
+  const claim = async (request: FastifyRequest, reply: FastifyReply) => {
     const raw = request.headers['idempotency-key'];
     if (raw === undefined) return;
     const key = Array.isArray(raw) ? raw[0]! : raw;
@@ -60,9 +59,9 @@ export function addIdempotency(app: FastifyInstance): void {
     }
     claimIdempotency(app.db, orgId, key, { method: request.method, path: request.url, bodyHash: hash });
     claimedKey.set(request, key);
-  });
+  };
 
-  app.addHook('onSend', async (request, reply, payload) => {
+  const record = async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
     const key = claimedKey.get(request);
     if (key === undefined) return payload;
     claimedKey.delete(request);
@@ -78,5 +77,18 @@ export function addIdempotency(app: FastifyInstance): void {
       contentType: typeof contentType === 'string' ? contentType : null,
     });
     return payload;
+  };
+
+  // Only write routes carry the hooks, so reads pay nothing for them. `record` goes first among the route's onSend
+  // hooks: it must store the answer as JSON text, before the compression plugin's hook encodes it for this client.
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (!methods.some(isWrite)) return;
+    route.preValidation = [...hookList(route.preValidation), claim];
+    route.onSend = [record, ...hookList(route.onSend)];
   });
+}
+
+function hookList<T>(hooks: T | T[] | undefined): T[] {
+  return hooks === undefined ? [] : Array.isArray(hooks) ? hooks : [hooks];
 }
