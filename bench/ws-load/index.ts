@@ -12,12 +12,14 @@
  *     [--prof-dir DIR]  (CPU profile of the server process)
  *     [--server-flags "--max-semi-space-size=64"]  (node flags for the server process only, space-separated;
  *     default: the flags of `npm start`; pass "" for none)
+ *     [--heap-sample FILE]  (where the server's promoted objects are allocated: sampling heap profile)
+ *     [--server-log FILE]  (every line the server prints, stamped with the generator's clock in s)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { openDb } from '../../src/store/db.js';
 import { seedFleet } from './seed.js';
@@ -61,7 +63,26 @@ interface ServerStats {
   commit_p99_ms: number | null;
   commit_max_ms: number | null;
   rss_mb: number;
+  loop_delay_max_ms?: number;
+  elu?: number;
+  cpu_pct?: number;
+  gc_ms?: number;
+  gc_max_ms?: number;
 }
+
+/**
+ * The generator's own event-loop delay and GC pauses per step: an ack that arrives while this process is busy is
+ * timed late, so a client p99 far above the server's own figures may be the generator's.
+ */
+const genLoop = monitorEventLoopDelay({ resolution: 5 });
+let genGcMs = 0;
+let genGcMaxMs = 0;
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    genGcMs += e.duration;
+    genGcMaxMs = Math.max(genGcMaxMs, e.duration);
+  }
+}).observe({ entryTypes: ['gc'] });
 
 /** Node flags of `npm start` (package.json): a larger young generation keeps queued pings from being promoted. */
 const SERVER_NODE_FLAGS = '--max-semi-space-size=64';
@@ -69,12 +90,74 @@ const SERVER_NODE_FLAGS = '--max-semi-space-size=64';
 /** Per-second ingest statistics the server prints (MILKRUN_TRACKING_STATS_EVERY_MS). */
 const serverStats: ServerStats[] = [];
 
-async function startServer(file: string): Promise<{ child: ChildProcess; port: number }> {
+/** --server-log FILE: every line the server prints (e.g. with --server-flags "--trace-gc"), stamped with this process's clock. */
+const serverLog: string | null = arg('server-log', '') === '' ? null : arg('server-log', '');
+
+/**
+ * --heap-sample FILE: V8's sampling heap profiler in the server over the inspector protocol, from the first step to
+ * the last, keeping only objects that survived a scavenge (promoted; also those a later mark-compact freed): where
+ * the old generation's garbage comes from. FILE is a .heapprofile (Chrome DevTools) and a summary is printed.
+ */
+const heapSampleFile: string | null = arg('heap-sample', '') === '' ? null : arg('heap-sample', '');
+
+interface SamplingNode {
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  selfSize: number;
+  children: SamplingNode[];
+}
+
+class Inspector {
+  private id = 0;
+  private readonly waiting = new Map<number, (result: unknown) => void>();
+  private constructor(private readonly ws: WebSocket) {
+    ws.on('message', (data: Buffer) => {
+      const msg = JSON.parse(data.toString('utf8')) as { id?: number; result?: unknown };
+      if (msg.id !== undefined) this.waiting.get(msg.id)?.(msg.result);
+    });
+  }
+  static open(url: string): Promise<Inspector> {
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(url, { perMessageDeflate: false, maxPayload: 1 << 30 });
+      ws.once('open', () => resolve(new Inspector(ws)));
+      ws.once('error', reject);
+    });
+  }
+  call(method: string, params: Record<string, unknown> = {}): Promise<unknown> {
+    const id = ++this.id;
+    this.ws.send(JSON.stringify({ id, method, params }));
+    return new Promise((resolve) => this.waiting.set(id, resolve));
+  }
+  close(): void {
+    this.ws.close();
+  }
+}
+
+function summarizeHeapSample(root: SamplingNode, top = 25): string {
+  const bySite = new Map<string, number>();
+  let total = 0;
+  const walk = (n: SamplingNode, path: string[]) => {
+    const f = n.callFrame;
+    const here = `${f.functionName || '(anonymous)'} ${f.url.replace(/^.*\/(src|node_modules)\//, '$1/')}:${f.lineNumber + 1}`;
+    const p = [...path, here].slice(-3);
+    if (n.selfSize > 0) {
+      const key = p.join(' < ');
+      bySite.set(key, (bySite.get(key) ?? 0) + n.selfSize);
+      total += n.selfSize;
+    }
+    for (const c of n.children) walk(c, p);
+  };
+  walk(root, []);
+  const rows = [...bySite].sort((a, b) => b[1] - a[1]).slice(0, top);
+  return [`promoted (sampled) ${(total / 2 ** 20).toFixed(1)} MB`, ...rows.map(([k, v]) => `${((100 * v) / total).toFixed(1).padStart(5)} %  ${k}`)].join('\n');
+}
+
+async function startServer(file: string): Promise<{ child: ChildProcess; port: number; inspectorUrl: string | null }> {
   const profDir = arg('prof-dir', '');
   const prof = profDir === '' ? [] : ['--cpu-prof', `--cpu-prof-dir=${profDir}`];
   // Default: the node flags `npm start` uses, so the figure is the shipped server's.
   const flags = arg('server-flags', SERVER_NODE_FLAGS).split(' ').filter((f) => f !== '');
-  const child = spawn(process.execPath, [...flags, ...prof, '--import', 'tsx', 'src/server.ts'], {
+  const inspect = heapSampleFile === null ? [] : ['--inspect=127.0.0.1:0', '--expose-gc'];
+  const child = spawn(process.execPath, [...flags, ...prof, ...inspect, '--import', 'tsx', 'src/server.ts'], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -87,7 +170,13 @@ async function startServer(file: string): Promise<{ child: ChildProcess; port: n
       MILKRUN_TRACKING_BURST_FRAMES: '1000',
       MILKRUN_TRACKING_STATS_EVERY_MS: '1000',
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', heapSampleFile === null ? 'inherit' : 'pipe'],
+  });
+  let inspectorUrl: string | null = null;
+  child.stderr?.on('data', (d) => {
+    const m = /Debugger listening on (ws:\/\/\S+)/.exec(String(d));
+    if (m) inspectorUrl = m[1]!;
+    else if (!String(d).includes('For help, see')) process.stderr.write(d as Buffer);
   });
   let out = '';
   let partial = '';
@@ -95,6 +184,7 @@ async function startServer(file: string): Promise<{ child: ChildProcess; port: n
     out += String(d);
     const lines = (partial + String(d)).split('\n');
     partial = lines.pop()!;
+    if (serverLog !== null) appendFileSync(serverLog, lines.map((l) => `${(performance.now() / 1000).toFixed(3)} ${l}\n`).join(''));
     for (const line of lines) {
       if (!line.startsWith('{"tracking_stats"')) continue;
       serverStats.push((JSON.parse(line) as { tracking_stats: ServerStats }).tracking_stats);
@@ -104,7 +194,7 @@ async function startServer(file: string): Promise<{ child: ChildProcess; port: n
   const deadline = Date.now() + 60_000;
   for (;;) {
     const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
-    if (m) return { child, port: Number(m[1]) };
+    if (m) return { child, port: Number(m[1]), inspectorUrl };
     if (child.exitCode !== null || Date.now() > deadline) throw new Error(`server did not start: ${out}`);
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -140,7 +230,8 @@ async function main(): Promise<void> {
   const seedDb = openDb(file);
   const tokens = seedFleet(seedDb, DRIVERS, STOPS, startMs);
   seedDb.close();
-  const { child, port } = await startServer(file);
+  const { child, port, inspectorUrl } = await startServer(file);
+  const inspector = heapSampleFile !== null && inspectorUrl !== null ? await Inspector.open(inspectorUrl) : null;
   const pid = child.pid!;
   const idleRss = rssMb(pid);
   let latencies: number[] = [];
@@ -178,6 +269,11 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 3000));
 
     const rows: Record<string, number | string>[] = [];
+    await inspector?.call('HeapProfiler.startSampling', {
+      samplingInterval: 16384,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: false,
+    });
     let best = { rate: 0, p99: Number.NaN };
     let cursor = 0;
     for (const rate of RATES) {
@@ -185,6 +281,8 @@ async function main(): Promise<void> {
       acked = 0;
       measuring = false;
       let sent = 0;
+      let genCpu = process.cpuUsage();
+      let genElu = performance.eventLoopUtilization();
       const stepStart = performance.now();
       const stepEnd = stepStart + STEP_S * 1000;
       let measureStart = 0;
@@ -195,6 +293,11 @@ async function main(): Promise<void> {
           if (!measuring && now - stepStart >= WARMUP_S * 1000) {
             measuring = true;
             measureStart = now;
+            genLoop.reset();
+            genLoop.enable();
+            genGcMs = genGcMaxMs = 0;
+            genCpu = process.cpuUsage();
+            genElu = performance.eventLoopUtilization();
             statsFrom = serverStats.length;
           }
           const due = Math.floor((rate * (now - stepStart)) / 1000) - sent;
@@ -225,7 +328,12 @@ async function main(): Promise<void> {
       const p99 = percentile(sorted, 99);
       // Server side: receive-to-commit (the live state is updated inside the commit), worst second of the step.
       const seconds = serverStats.slice(statsFrom);
-      const worst = (k: 'commit_p99_ms' | 'commit_max_ms') => Math.max(...seconds.map((x) => x[k] ?? 0));
+      genLoop.disable();
+      const genCpuPct = Math.round(((process.cpuUsage(genCpu).user + process.cpuUsage(genCpu).system) / 1000 / (measuredS * 1000)) * 100);
+      const genEluNow = performance.eventLoopUtilization(genElu).utilization;
+      const mean = (k: 'elu' | 'cpu_pct') => seconds.reduce((a, x) => a + (x[k] ?? 0), 0) / seconds.length;
+      const sum = (k: 'gc_ms') => seconds.reduce((a, x) => a + (x[k] ?? 0), 0);
+      const worst = (k: 'commit_p99_ms' | 'commit_max_ms' | 'loop_delay_max_ms' | 'gc_max_ms') => Math.max(...seconds.map((x) => x[k] ?? 0));
       rows.push({
         offered_per_s: rate,
         acked_per_s: ackedPerS,
@@ -234,6 +342,17 @@ async function main(): Promise<void> {
         max_ms: Math.round((sorted[sorted.length - 1] ?? Number.NaN) * 10) / 10,
         server_p99_ms: seconds.length === 0 ? Number.NaN : worst('commit_p99_ms'),
         server_max_ms: seconds.length === 0 ? Number.NaN : worst('commit_max_ms'),
+        server_elu: seconds.length === 0 ? Number.NaN : Math.round(mean('elu') * 100) / 100,
+        server_cpu_pct: seconds.length === 0 ? Number.NaN : Math.round(mean('cpu_pct')),
+        gen_elu: Math.round(genEluNow * 100) / 100,
+        gen_cpu_pct: genCpuPct,
+        server_loop_max_ms: seconds.length === 0 ? Number.NaN : worst('loop_delay_max_ms'),
+        server_gc_ms_per_s: seconds.length === 0 ? Number.NaN : Math.round(sum('gc_ms') / seconds.length),
+        server_gc_max_ms: seconds.length === 0 ? Number.NaN : worst('gc_max_ms'),
+        gen_loop_p99_ms: Math.round(genLoop.percentile(99) / 1e5) / 10,
+        gen_loop_max_ms: Math.round(genLoop.max / 1e5) / 10,
+        gen_gc_ms_per_s: Math.round(genGcMs / measuredS),
+        gen_gc_max_ms: Math.round(genGcMaxMs),
         unacked_at_end: outstanding,
         server_rss_mb: rssMb(pid),
         verdict: behind ? 'behind' : 'keeps up',
@@ -244,6 +363,14 @@ async function main(): Promise<void> {
       // Let the queue drain before the next step so each step starts clean.
       await new Promise((r) => setTimeout(r, 500));
       for (const c of conns) c.inflight.clear();
+    }
+    if (inspector !== null && heapSampleFile !== null) {
+      // Two scavenges first: what is dead by now leaves the sample; what is left was promoted (or is still live).
+      await inspector.call('Runtime.evaluate', { expression: "gc({ type: 'minor' }); gc({ type: 'minor' })" });
+      const { profile } = (await inspector.call('HeapProfiler.stopSampling')) as { profile: { head: SamplingNode } };
+      writeFileSync(heapSampleFile, JSON.stringify(profile));
+      console.log(summarizeHeapSample(profile.head));
+      inspector.close();
     }
     console.log(`\nws-load: ${conns.length} drivers, ${STOPS} planned stops each, step ${STEP_S} s`);
     console.table(rows);

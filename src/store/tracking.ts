@@ -34,15 +34,54 @@ export interface DriverIdentity {
   organizationId: string;
 }
 
-/** The driver an unrevoked token belongs to (an inactive driver cannot connect). */
-export function findDriverByToken(db: Db, token: string): DriverIdentity | undefined {
+/** The driver an unrevoked token belongs to (an inactive driver cannot connect), and which token it is. */
+export function findDriverByToken(db: Db, token: string): (DriverIdentity & { tokenId: string }) | undefined {
   if (!token.startsWith(DRIVER_TOKEN_PREFIX)) return undefined;
   const row = stmt(
     db,
-    `SELECT t.driver_id, t.organization_id FROM driver_tokens t JOIN drivers d ON d.id = t.driver_id
+    `SELECT t.id, t.driver_id, t.organization_id FROM driver_tokens t JOIN drivers d ON d.id = t.driver_id
      WHERE t.hash = ? AND t.revoked_at IS NULL AND d.status = 'active'`,
-  ).get(hashToken(token)) as { driver_id: string; organization_id: string } | undefined;
-  return row && { driverId: row.driver_id, organizationId: row.organization_id };
+  ).get(hashToken(token)) as { id: string; driver_id: string; organization_id: string } | undefined;
+  return row && { driverId: row.driver_id, organizationId: row.organization_id, tokenId: row.id };
+}
+
+/** A driver token as listed (never the secret: only its hash is stored). */
+export interface DriverTokenInfo {
+  id: string;
+  driver_id: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+/** Every token issued to a driver, newest first, revoked ones included. */
+export function listDriverTokens(db: Db, organizationId: string, driverId: string): DriverTokenInfo[] {
+  return stmt(
+    db,
+    `SELECT id, driver_id, created_at, revoked_at FROM driver_tokens WHERE organization_id = ? AND driver_id = ?
+     ORDER BY created_at DESC, id DESC`,
+  ).all(organizationId, driverId) as DriverTokenInfo[];
+}
+
+/**
+ * Revokes one of a driver's tokens (it is refused at the next connect; the hub closes sockets opened with it).
+ * Revoking again keeps the first time. Undefined when the driver has no such token.
+ */
+export function revokeDriverToken(db: Db, organizationId: string, driverId: string, tokenId: string): DriverTokenInfo | undefined {
+  stmt(
+    db,
+    `UPDATE driver_tokens SET revoked_at = ? WHERE id = ? AND organization_id = ? AND driver_id = ? AND revoked_at IS NULL`,
+  ).run(nowIso(), tokenId, organizationId, driverId);
+  return stmt(
+    db,
+    'SELECT id, driver_id, created_at, revoked_at FROM driver_tokens WHERE id = ? AND organization_id = ? AND driver_id = ?',
+  ).get(tokenId, organizationId, driverId) as DriverTokenInfo | undefined;
+}
+
+/** Ids of tokens revoked at or after `sinceIso` (the hub closes sockets still open with them). */
+export function driverTokensRevokedSince(db: Db, sinceIso: string): string[] {
+  return (
+    stmt(db, 'SELECT id FROM driver_tokens WHERE revoked_at IS NOT NULL AND revoked_at >= ?').all(sinceIso) as { id: string }[]
+  ).map((r) => r.id);
 }
 
 export interface PingRow {

@@ -3,6 +3,7 @@
  * writer and the WebSocket hub on the server's `upgrade` event. Returns the function that shuts it all down.
  */
 import type { Server } from 'node:http';
+import { constants, monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import type { Db } from '../store/db.js';
 import { changeStopStatus } from '../store/stops.js';
 import { DEFAULT_TRACKING, type TrackingConfig } from './config.js';
@@ -10,6 +11,7 @@ import { startCheckpointer } from './checkpointer.js';
 import { TrackingHub } from './hub.js';
 import { PingWriter, type ChangeStopStatus } from './ping-writer.js';
 import { liveStateOf } from './registry.js';
+import { stalls } from './stalls.js';
 
 export interface TrackingDeps {
   db: Db;
@@ -20,32 +22,73 @@ export interface TrackingDeps {
 
 export type CloseTracking = (() => Promise<void>) & { hub: TrackingHub; writer: PingWriter };
 
-/** One JSON line per interval: committed messages, receive-to-commit p50/p99/max, connections, heap. */
-function printStats(writer: PingWriter, hub: TrackingHub, everyMs: number): NodeJS.Timeout {
+/**
+ * One JSON line per interval: committed messages, receive-to-commit p50/p99/max, event-loop delay (what a message
+ * waits before it is even received), GC pauses, connections, heap.
+ */
+function printStats(writer: PingWriter, hub: TrackingHub, everyMs: number): { stop(): void } {
   writer.recordLatencies = true;
   let committed = writer.committed;
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
+  let gcMs = 0;
+  let gcMaxMs = 0;
+  let gcMajor = 0;
+  const gc = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      gcMs += e.duration;
+      gcMaxMs = Math.max(gcMaxMs, e.duration);
+      const detail = (e as PerformanceEntry & { detail?: { kind?: number } }).detail;
+      if (detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) gcMajor++;
+    }
+  });
+  gc.observe({ entryTypes: ['gc'] });
+  let cpu = process.cpuUsage();
+  let elu = performance.eventLoopUtilization();
   const timer = setInterval(() => {
+    const cpuDelta = process.cpuUsage(cpu);
+    cpu = process.cpuUsage();
+    const eluNow = performance.eventLoopUtilization();
+    const eluDelta = performance.eventLoopUtilization(eluNow, elu);
+    elu = eluNow;
     const lat = Float64Array.from(writer.takeLatencies()).sort();
     const at = (p: number) => (lat.length === 0 ? null : lat[Math.min(lat.length - 1, Math.floor(p * lat.length))]!);
-    const stalls = writer.takeStalls();
+    const batchStalls = writer.takeStalls();
     const line = {
       tracking_stats: {
-        longest_batch_ms: Math.round(stalls.flushMs),
-        longest_compaction_chunk_ms: Math.round(stalls.compactMs),
+        longest_batch_ms: Math.round(batchStalls.flushMs),
+        longest_compaction_chunk_ms: Math.round(batchStalls.compactMs),
         committed: writer.committed - committed,
         interval_ms: everyMs,
         commit_p50_ms: at(0.5),
         commit_p99_ms: at(0.99),
         commit_max_ms: lat.length === 0 ? null : lat[lat.length - 1],
+        /** Main thread busy share, and CPU of the whole process (all threads, % of one core). */
+        elu: Math.round(eluDelta.utilization * 100) / 100,
+        cpu_pct: Math.round(((cpuDelta.user + cpuDelta.system) / 1000 / everyMs) * 100),
+        loop_delay_p99_ms: Math.round(loop.percentile(99) / 1e5) / 10,
+        loop_delay_max_ms: Math.round(loop.max / 1e5) / 10,
+        gc_ms: Math.round(gcMs),
+        gc_max_ms: Math.round(gcMaxMs),
+        gc_major: gcMajor,
+        longest_ms: stalls.take(),
         connections: hub.connections,
         rss_mb: Math.round(process.memoryUsage.rss() / 2 ** 20),
       },
     };
     committed = writer.committed;
+    loop.reset();
+    gcMs = gcMaxMs = gcMajor = 0;
     console.log(JSON.stringify(line));
   }, everyMs);
   timer.unref();
-  return timer;
+  return {
+    stop() {
+      clearInterval(timer);
+      loop.disable();
+      gc.disconnect();
+    },
+  };
 }
 
 export function attachTracking(server: Server, deps: TrackingDeps): CloseTracking {
@@ -65,7 +108,7 @@ export function attachTracking(server: Server, deps: TrackingDeps): CloseTrackin
   server.on('upgrade', onUpgrade);
   const stats = config.statsEveryMs > 0 ? printStats(writer, hub, config.statsEveryMs) : null;
   const close = async () => {
-    if (stats !== null) clearInterval(stats);
+    stats?.stop();
     server.off('upgrade', onUpgrade);
     await hub.close();
     await stopCheckpointer();

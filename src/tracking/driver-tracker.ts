@@ -51,9 +51,14 @@ export class DriverTracker {
   /** Applies a ping; returns false (position unchanged) when it is not newer than the newest one. */
   applyPing(position: LatLng, tsMs: number): boolean {
     if (!(tsMs > this.positionTs)) return false;
-    this.position = { lat: position.lat, lng: position.lng };
+    // Updated in place: one object per driver rather than one per ping.
+    if (this.position === null) this.position = { lat: position.lat, lng: position.lng };
+    else {
+      this.position.lat = position.lat;
+      this.position.lng = position.lng;
+    }
     this.positionTs = tsMs;
-    if (this.legOrigin === null) this.legOrigin = this.position;
+    if (this.legOrigin === null) this.legOrigin = { lat: position.lat, lng: position.lng };
     if (this.arrivedStopId === null && haversineM(this.legOrigin, position) <= STILL_AT_ORIGIN_M) {
       this.legStartMs = tsMs;
     }

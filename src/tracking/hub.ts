@@ -15,6 +15,7 @@ import type { Db } from '../store/db.js';
 import { findActiveToken } from '../store/tokens.js';
 import {
   deletePingsBefore,
+  driverTokensRevokedSince,
   findDriverByToken,
   latestEventSeq,
   outsideChangesAfter,
@@ -25,6 +26,8 @@ import type { DriverLive, LiveState } from './live-state.js';
 import { parseDriverFrame, parseFrame, subscribeFrame, type ErrorFrame } from './messages.js';
 import type { PingWriter, Reply } from './ping-writer.js';
 import { RateBucket } from './rate-bucket.js';
+import { onDriverTokenRevoked } from './registry.js';
+import { stalls } from './stalls.js';
 
 export interface HubDeps {
   db: Db;
@@ -40,9 +43,11 @@ interface Subscription {
   routes: Set<string>;
 }
 
-/** Per socket: heartbeat flag and flood bucket. */
+/** Per socket: heartbeat flag and when its next protocol ping is due, flood bucket, the driver token it used. */
 interface SocketState {
   alive: boolean;
+  tokenId: string | null;
+  nextBeatMs: number;
   bucket: RateBucket;
 }
 
@@ -84,26 +89,34 @@ export class TrackingHub {
   private lastRouteCheckMs = 0;
   /** Outbox position up to which route.completed events were read. */
   private routeEventsSeq: number;
+  /** Revocations made by any process are looked up from this time on (revocations here are heard at once). */
+  private revokedCheckMs = Date.now();
+  private readonly stopListening: () => void;
 
   constructor(private readonly deps: HubDeps) {
     const { config } = deps;
     this.routeEventsSeq = latestEventSeq(deps.db);
     this.wss = new WebSocketServer({ noServer: true, maxPayload: config.maxPayloadBytes, clientTracking: false });
+    this.stopListening = onDriverTokenRevoked(deps.db, (tokenId) => this.closeRevoked([tokenId]));
     deps.live.onChange = (d) => {
       if (this.dispatchers.size > 0) this.dirty.add(d.driverId);
     };
-    this.every(config.heartbeatMs, () => this.heartbeat());
-    this.every(Math.max(20, Math.min(1000, config.offlineAfterMs / 4, config.outsideChangesEveryMs)), () =>
+    // Each socket has its own heartbeat phase, checked in small ticks: pinging every socket at once was one
+    // write per socket in a single turn of the loop (~50 ms for 5,000 drivers) every heartbeatMs.
+    this.every('heartbeat', Math.max(5, config.heartbeatMs / 20), () => this.heartbeat(Date.now()));
+    this.every('sweep', Math.max(20, Math.min(1000, config.offlineAfterMs / 4, config.outsideChangesEveryMs)), () =>
       this.sweep(Date.now()),
     );
-    this.every(config.liveIntervalMs, () => this.pushUpdates());
+    this.every('push', config.liveIntervalMs, () => this.pushUpdates());
     // Positions and ETAs are written back in small slices so no single transaction stalls ingest.
-    this.every(Math.min(WRITE_BACK_TICK_MS, config.snapshotEveryMs), () => deps.live.writeBack(Date.now(), WRITE_BACK_ROWS));
-    if (config.retentionDays > 0) this.every(config.retentionCheckMs, () => this.applyRetention(Date.now()));
+    this.every('write_back', Math.min(WRITE_BACK_TICK_MS, config.snapshotEveryMs), () =>
+      deps.live.writeBack(Date.now(), WRITE_BACK_ROWS),
+    );
+    if (config.retentionDays > 0) this.every('retention', config.retentionCheckMs, () => this.applyRetention(Date.now()));
   }
 
-  private every(ms: number, fn: () => void): void {
-    const t = setInterval(fn, ms);
+  private every(name: string, ms: number, fn: () => void): void {
+    const t = setInterval(() => stalls.time(name, fn), ms);
     t.unref();
     this.timers.push(t);
   }
@@ -119,7 +132,7 @@ export class TrackingHub {
         refuse(socket, 401, 'unauthorized', 'A valid driver token is required (Authorization: Bearer or ?token=)');
         return true;
       }
-      this.wss.handleUpgrade(req, socket, head, (ws) => this.onDriver(ws, who));
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.onDriver(ws, who, who.tokenId));
       return true;
     }
     const api = token === null || !token.startsWith('mk_') ? undefined : findActiveToken(this.deps.db, token);
@@ -133,9 +146,11 @@ export class TrackingHub {
     return true;
   }
 
-  private track(ws: WebSocket): SocketState {
+  private track(ws: WebSocket, tokenId: string | null): SocketState {
     const state: SocketState = {
       alive: true,
+      tokenId,
+      nextBeatMs: Date.now() + this.deps.config.heartbeatMs * (0.5 + Math.random() / 2),
       bucket: new RateBucket(this.deps.config.maxFramesPerS, this.deps.config.burstFrames, Date.now()),
     };
     this.sockets.set(ws, state);
@@ -157,8 +172,8 @@ export class TrackingHub {
     ws.send(frame.type === 'ack' && 'seq' in frame ? `{"type":"ack","seq":${String(frame.seq)}}` : JSON.stringify(frame));
   }
 
-  private onDriver(ws: WebSocket, who: DriverIdentity): void {
-    const state = this.track(ws);
+  private onDriver(ws: WebSocket, who: DriverIdentity, tokenId: string): void {
+    const state = this.track(ws, tokenId);
     const reply = (r: Reply) => this.send(ws, r);
     ws.on('message', (data, isBinary) => {
       if (!state.bucket.take(Date.now())) {
@@ -185,7 +200,7 @@ export class TrackingHub {
   }
 
   private onDispatcher(ws: WebSocket, sub: Subscription): void {
-    const state = this.track(ws);
+    const state = this.track(ws, null);
     ws.on('message', (data) => {
       if (!state.bucket.take(Date.now())) {
         ws.close(1008, 'rate limit exceeded');
@@ -231,8 +246,24 @@ export class TrackingHub {
     this.dirty.clear();
   }
 
-  private heartbeat(): void {
+  /** Closes (1008, policy) every driver socket opened with one of these tokens. */
+  closeRevoked(tokenIds: Iterable<string>): number {
+    const ids = new Set(tokenIds);
+    let closed = 0;
+    if (ids.size === 0) return closed;
     for (const [ws, state] of this.sockets) {
+      if (state.tokenId === null || !ids.has(state.tokenId)) continue;
+      ws.close(1008, 'token revoked');
+      closed++;
+    }
+    return closed;
+  }
+
+  /** Sockets whose turn it is: terminated when they did not answer the previous ping, else pinged again. */
+  private heartbeat(nowMs: number): void {
+    for (const [ws, state] of this.sockets) {
+      if (nowMs < state.nextBeatMs) continue;
+      state.nextBeatMs = nowMs + this.deps.config.heartbeatMs;
       if (!state.alive) {
         ws.terminate();
         continue;
@@ -255,6 +286,10 @@ export class TrackingHub {
     let outside: ReturnType<typeof outsideChangesAfter>['changes'] = [];
     if (nowMs - this.lastRouteCheckMs >= config.outsideChangesEveryMs) {
       this.lastRouteCheckMs = nowMs;
+      // Tokens revoked by another process (or before this hub heard of it); a few seconds of overlap so a
+      // revocation stamped just before the previous look but committed after it is not missed.
+      this.closeRevoked(driverTokensRevokedSince(db, new Date(this.revokedCheckMs - 5000).toISOString()));
+      this.revokedCheckMs = nowMs;
       const read = outsideChangesAfter(db, this.routeEventsSeq);
       this.routeEventsSeq = read.lastSeq;
       outside = read.changes;
@@ -278,6 +313,7 @@ export class TrackingHub {
   /** Stops timers, commits what is queued, closes every socket (1001) and writes the live state back. */
   async close(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
+    this.stopListening();
     this.deps.writer.close();
     this.pushUpdates();
     for (const ws of this.sockets.keys()) ws.close(1001, 'server shutting down');

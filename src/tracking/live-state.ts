@@ -41,8 +41,7 @@ export interface DriverLive {
   speedMps: number | null;
   heading: number | null;
   batteryPct: number | null;
-  /** Device time of the newest ping, ISO, and the same in epoch ms. */
-  positionAt: string | null;
+  /** Device time of the newest ping, epoch ms (-Infinity before any); `positionIso(d)` gives it as ISO text. */
   positionAtMs: number;
   online: boolean;
   /** Server clock of the last ping received (any order), for offline detection. */
@@ -81,6 +80,14 @@ export interface PingInput {
   speedMps: number | null;
   heading: number | null;
   batteryPct: number | null;
+}
+
+/**
+ * The newest position's device time as ISO text (what the ping writer stored), made when asked: keeping each
+ * ping's string on the driver kept a fresh object alive per ping.
+ */
+export function positionIso(d: DriverLive): string | null {
+  return Number.isFinite(d.positionAtMs) ? new Date(d.positionAtMs).toISOString() : null;
 }
 
 const msOf = (iso: string | null): number | null => (iso === null ? null : Date.parse(iso));
@@ -168,7 +175,6 @@ export class LiveState {
         speedMps: null,
         heading: null,
         batteryPct: null,
-        positionAt: null,
         positionAtMs: Number.NEGATIVE_INFINITY,
         online: false,
         lastHeardMs: 0,
@@ -222,10 +228,9 @@ export class LiveState {
       d.speedMps = p.speedMps;
       d.heading = p.heading;
       d.batteryPct = p.batteryPct;
-      d.positionAt = p.tsIso;
       d.positionAtMs = p.tsMs;
       this.movedDrivers.add(d);
-      d.tracker?.applyPing({ lat: p.lat, lng: p.lng }, p.tsMs);
+      d.tracker?.applyPing(p, p.tsMs);
       // A walk over every remaining stop per ping is wasted at several pings a second: lateness is re-checked
       // at most every LATE_CHECK_EVERY_MS of device time (and on every stop event).
       if (p.tsMs - d.lateCheckedAtMs >= LATE_CHECK_EVERY_MS) this.checkLate(d, Math.max(receivedMs, p.tsMs));
@@ -310,7 +315,7 @@ export class LiveState {
       type: 'driver.offline',
       resourceType: 'driver',
       resourceId: d.driverId,
-      data: { driver_id: d.driverId, route_id: d.routeId, reason, last_position_at: d.positionAt },
+      data: { driver_id: d.driverId, route_id: d.routeId, reason, last_position_at: positionIso(d) },
     });
     this.persistIfDirty(d);
     this.onChange(d);
@@ -334,7 +339,7 @@ export class LiveState {
       battery_pct: d.batteryPct,
       current_stop_id: first?.stopId ?? null,
       eta_minutes: first === undefined ? null : Math.max(0, Math.round((first.etaMs - nowMs) / 6000) / 10),
-      updated_at: d.positionAt,
+      updated_at: positionIso(d),
       online: d.online,
       pace: Math.round((d.tracker?.pace ?? 1) * 1000) / 1000,
       remaining: etas.map((e) => ({
@@ -373,8 +378,9 @@ export class LiveState {
       for (const d of this.movedDrivers) {
         if (rows >= maxRows) break;
         this.movedDrivers.delete(d);
-        if (d.lat === null || d.lng === null || d.positionAt === null) continue;
-        writeDriverPosition(this.db, d.driverId, d.lat, d.lng, d.positionAt);
+        const at = positionIso(d);
+        if (d.lat === null || d.lng === null || at === null) continue;
+        writeDriverPosition(this.db, d.driverId, d.lat, d.lng, at);
         rows++;
         if (d.routeId === null) continue;
         for (const e of this.etasOf(d, nowMs)) {
@@ -402,7 +408,6 @@ export class LiveState {
         d.speedMps = ping.speedMps;
         d.heading = ping.heading;
         d.batteryPct = ping.batteryPct;
-        d.positionAt = ping.ts;
         d.positionAtMs = Date.parse(ping.ts);
         d.lastHeardMs = Date.parse(ping.receivedAt);
       }

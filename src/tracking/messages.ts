@@ -82,8 +82,8 @@ function optionalInRange(v: unknown, min: number, max: number): boolean {
 }
 
 /**
- * The common case of the hot path checked by hand: a well-formed ping with only known keys. Returns the
- * same object zod would (a fresh one with the known keys), or undefined when anything is off, in which case zod
+ * The common case of the hot path checked by hand: a well-formed ping with only known keys. Returns a frame
+ * equal to zod's (the parsed object itself: it holds nothing else), or undefined when anything is off, in which case zod
  * decides and names the problem. Every condition here is one of `pingFrame`'s, so both agree on what passes.
  */
 function fastPing(j: Record<string, unknown>): PingFrame | undefined {
@@ -91,21 +91,14 @@ function fastPing(j: Record<string, unknown>): PingFrame | undefined {
   const { seq: s, lat, lng, ts } = j;
   if (typeof s !== 'number' || !Number.isSafeInteger(s) || s < 0) return undefined;
   if (!inRange(lat, -90, 90) || !inRange(lng, -180, 180) || typeof ts !== 'string' || !TS_PATTERN.test(ts)) return undefined;
-  let keys = 0;
   for (const k in j) {
     if (!PING_KEYS.has(k)) return undefined;
-    keys++;
   }
-  const f: PingFrame = { type: 'ping', seq: s, lat, lng, ts };
-  if (keys === 5) return f;
   const { speed_mps, heading, accuracy_m, battery_pct } = j;
   if (!optionalInRange(speed_mps, 0, 200) || !optionalInRange(heading, 0, 360)) return undefined;
   if (!optionalInRange(accuracy_m, 0, 100_000) || !optionalInRange(battery_pct, 0, 100)) return undefined;
-  if (speed_mps !== undefined) f.speed_mps = speed_mps as number;
-  if (heading !== undefined) f.heading = heading as number;
-  if (accuracy_m !== undefined) f.accuracy_m = accuracy_m as number;
-  if (battery_pct !== undefined) f.battery_pct = battery_pct as number;
-  return f;
+  // Only known keys, every value checked: the parsed object itself is the frame (zod would copy it field by field).
+  return j as PingFrame;
 }
 
 function parseJson(raw: string): { ok: true; json: unknown } | { ok: false; error: ErrorFrame } {

@@ -8,6 +8,24 @@ import { LiveState } from './live-state.js';
 
 const byDb = new WeakMap<Db, LiveState>();
 
+const revokeListeners = new WeakMap<Db, Set<(tokenId: string) => void>>();
+
+/** Listens for driver tokens revoked through this process (the hub closes their sockets); returns the unsubscribe. */
+export function onDriverTokenRevoked(db: Db, listener: (tokenId: string) => void): () => void {
+  let set = revokeListeners.get(db);
+  if (set === undefined) {
+    set = new Set();
+    revokeListeners.set(db, set);
+  }
+  set.add(listener);
+  return () => set.delete(listener);
+}
+
+/** Tells the hub (if one is attached to this database) that a driver token was revoked. */
+export function driverTokenRevoked(db: Db, tokenId: string): void {
+  for (const listener of revokeListeners.get(db) ?? []) listener(tokenId);
+}
+
 export function liveStateOf(db: Db): LiveState {
   let live = byDb.get(db);
   if (live === undefined) {
