@@ -127,7 +127,7 @@ export function seedRoute(db: Db, startMs: number): Fixture {
 export async function api(
   server: Server,
   token: string,
-  method: 'GET' | 'POST',
+  method: 'GET' | 'POST' | 'DELETE',
   path: string,
 ): Promise<{ status: number; data: any }> {
   const res = await fetch(`${server.base}${path}`, { method, headers: { authorization: `Bearer ${token}` } });

@@ -2,13 +2,21 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ApiError } from '../errors.js';
-import { errorResponses, IdParams, IsoDateTime } from '../schemas/common.js';
-import { createDriverToken, driverExists, trackOf } from '../../store/tracking.js';
-import { liveStateOf } from '../../tracking/registry.js';
+import { errorResponses, IdParams, IsoDateTime, listOf } from '../schemas/common.js';
+import { createDriverToken, driverExists, listDriverTokens, revokeDriverToken, trackOf } from '../../store/tracking.js';
+import { driverTokenRevoked, liveStateOf } from '../../tracking/registry.js';
 
 const tags = ['tracking'];
 
 const DriverToken = z.object({ id: z.string(), driver_id: z.string(), token: z.string() });
+/** A token as listed: never the secret (only its hash is stored). */
+const DriverTokenInfo = z.object({
+  id: z.string(),
+  driver_id: z.string(),
+  created_at: z.string(),
+  revoked_at: z.string().nullable(),
+});
+const TokenParams = z.object({ id: z.string().min(1).max(64), tokenId: z.string().min(1).max(64) });
 
 const LiveStop = z.object({ stop_id: z.string(), eta: z.string(), window_missed: z.boolean() });
 const Live = z.object({
@@ -68,6 +76,29 @@ export default async function trackingRoutes(root: FastifyInstance): Promise<voi
       requireDriver(req.auth.organizationId, req.params.id);
       const { id, token } = createDriverToken(app.db, req.auth.organizationId, req.params.id);
       return reply.status(201).send({ id, driver_id: req.params.id, token });
+    },
+  );
+
+  app.get(
+    '/drivers/:id/tokens',
+    { schema: { tags, params: IdParams, response: { 200: listOf(DriverTokenInfo), ...errorResponses } } },
+    async (req) => {
+      requireDriver(req.auth.organizationId, req.params.id);
+      return { data: listDriverTokens(app.db, req.auth.organizationId, req.params.id), next_cursor: null };
+    },
+  );
+
+  // Revoked: refused at the next connect, and a driver socket open with it is closed with 1008 (policy).
+  app.delete(
+    '/drivers/:id/tokens/:tokenId',
+    { schema: { tags, params: TokenParams, response: { 200: DriverTokenInfo, ...errorResponses } } },
+    async (req) => {
+      const { id, tokenId } = req.params;
+      requireDriver(req.auth.organizationId, id);
+      const token = revokeDriverToken(app.db, req.auth.organizationId, id, tokenId);
+      if (token === undefined) throw new ApiError('not_found', `Token ${tokenId} of driver ${id} not found`);
+      driverTokenRevoked(app.db, tokenId);
+      return token;
     },
   );
 
