@@ -13,6 +13,7 @@
  *     [--server-flags "--max-semi-space-size=64"]  (node flags for the server process only, space-separated;
  *     default: the flags of `npm start`; pass "" for none)
  *     [--heap-sample FILE]  (where the server's promoted objects are allocated: sampling heap profile)
+ *     [--dispatchers N]  (N /ws/live clients subscribed to all drivers: their update rate and lag per step)
  *     [--server-log FILE]  (every line the server prints, stamped with the generator's clock in s)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -22,6 +23,7 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { openDb } from '../../src/store/db.js';
+import { createToken } from '../../src/store/tokens.js';
 import { seedFleet } from './seed.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
@@ -36,6 +38,8 @@ const STOPS = Number(arg('stops', '20'));
 const STEP_S = Number(arg('step-s', '6'));
 const RATES = arg('rates', '5000,10000,15000,20000,25000,30000,35000,40000').split(',').map(Number);
 const WARMUP_S = 1;
+/** Dispatchers on /ws/live subscribed to every driver while the drivers ping. */
+const DISPATCHERS = Number(arg('dispatchers', '0'));
 
 interface Conn {
   ws: WebSocket;
@@ -223,12 +227,69 @@ function connect(url: string, token: string, index: number, onAck: (c: Conn, seq
   });
 }
 
+/**
+ * A dispatcher on /ws/live subscribed to all drivers. Per step it counts `driver.update` frames, the drivers they
+ * cover, and the lag of each: receive time minus the update's `updated_at` (the device time of the newest ping,
+ * which the generator stamps when it sends), so it is ping-to-dashboard including the coalescing interval.
+ */
+interface Dispatcher {
+  ws: WebSocket;
+  updates: number;
+  drivers: Set<string>;
+  lags: number[];
+  subscribed: boolean;
+}
+
+const UPDATED_AT = '"updated_at":"';
+const DRIVER_ID = '"driver_id":"';
+
+function connectDispatcher(url: string, token: string): Promise<Dispatcher> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { headers: { authorization: `Bearer ${token}` }, perMessageDeflate: false });
+    const d: Dispatcher = { ws, updates: 0, drivers: new Set(), lags: [], subscribed: false };
+    ws.on('message', (data: Buffer) => {
+      const text = data.toString('utf8');
+      if (!d.subscribed) {
+        if (text.startsWith('{"type":"subscribed"')) {
+          d.subscribed = true;
+          resolve(d);
+        }
+        return;
+      }
+      if (!text.startsWith('{"type":"driver.update"')) return;
+      d.updates++;
+      // Only two fields are read, without parsing the whole update (the generator shares the 2 cores).
+      const at = text.indexOf(UPDATED_AT);
+      const id = text.indexOf(DRIVER_ID);
+      if (id >= 0) d.drivers.add(text.slice(id + DRIVER_ID.length, text.indexOf('"', id + DRIVER_ID.length)));
+      if (at >= 0) d.lags.push(Date.now() - Date.parse(text.slice(at + UPDATED_AT.length, at + UPDATED_AT.length + 24)));
+    });
+    ws.once('open', () => ws.send(JSON.stringify({ type: 'subscribe', all: true })));
+    ws.once('error', reject);
+  });
+}
+
+function dispatcherStats(dispatchers: Dispatcher[], seconds: number): Record<string, number> {
+  if (dispatchers.length === 0) return {};
+  const lags = Float64Array.from(dispatchers.flatMap((d) => d.lags)).sort();
+  const updates = dispatchers.reduce((a, d) => a + d.updates, 0);
+  return {
+    dispatcher_updates_per_s: Math.round(updates / dispatchers.length / seconds),
+    dispatcher_drivers_seen: Math.min(...dispatchers.map((d) => d.drivers.size)),
+    dispatcher_lag_p50_ms: Math.round(percentile(lags, 50)),
+    dispatcher_lag_p99_ms: Math.round(percentile(lags, 99)),
+    dispatcher_lag_max_ms: Math.round(lags[lags.length - 1] ?? Number.NaN),
+  };
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'milkrun-wsload-'));
   const file = join(dir, 'load.db');
   const startMs = Date.now();
   const seedDb = openDb(file);
   const tokens = seedFleet(seedDb, DRIVERS, STOPS, startMs);
+  const orgId = (seedDb.prepare('SELECT organization_id AS o FROM drivers LIMIT 1').get() as { o: string }).o;
+  const apiToken = createToken(seedDb, orgId, { name: 'dispatchers', scope: 'read_only' }).token;
   seedDb.close();
   const { child, port, inspectorUrl } = await startServer(file);
   const inspector = heapSampleFile !== null && inspectorUrl !== null ? await Inspector.open(inspectorUrl) : null;
@@ -246,6 +307,7 @@ async function main(): Promise<void> {
       latencies.push(performance.now() - sent);
     }
   };
+  const dispatchers: Dispatcher[] = [];
   try {
     const conns: Conn[] = [];
     const url = `ws://127.0.0.1:${port}/ws/driver`;
@@ -267,6 +329,8 @@ async function main(): Promise<void> {
     console.log(`first ping of every driver (route load) acknowledged in ${((performance.now() - warm) / 1000).toFixed(1)} s`);
     // The first write-back of every driver's position and stop ETAs drains in the background; let it.
     await new Promise((r) => setTimeout(r, 3000));
+    for (let i = 0; i < DISPATCHERS; i++) dispatchers.push(await connectDispatcher(`ws://127.0.0.1:${port}/ws/live`, apiToken));
+    if (DISPATCHERS > 0) console.log(`${DISPATCHERS} dispatchers subscribed to all drivers`);
 
     const rows: Record<string, number | string>[] = [];
     await inspector?.call('HeapProfiler.startSampling', {
@@ -299,6 +363,11 @@ async function main(): Promise<void> {
             genCpu = process.cpuUsage();
             genElu = performance.eventLoopUtilization();
             statsFrom = serverStats.length;
+            for (const d of dispatchers) {
+              d.updates = 0;
+              d.drivers.clear();
+              d.lags = [];
+            }
           }
           const due = Math.floor((rate * (now - stepStart)) / 1000) - sent;
           const ts = new Date().toISOString();
@@ -349,6 +418,7 @@ async function main(): Promise<void> {
         server_loop_max_ms: seconds.length === 0 ? Number.NaN : worst('loop_delay_max_ms'),
         server_gc_ms_per_s: seconds.length === 0 ? Number.NaN : Math.round(sum('gc_ms') / seconds.length),
         server_gc_max_ms: seconds.length === 0 ? Number.NaN : worst('gc_max_ms'),
+        ...dispatcherStats(dispatchers, measuredS),
         gen_loop_p99_ms: Math.round(genLoop.percentile(99) / 1e5) / 10,
         gen_loop_max_ms: Math.round(genLoop.max / 1e5) / 10,
         gen_gc_ms_per_s: Math.round(genGcMs / measuredS),
@@ -376,6 +446,7 @@ async function main(): Promise<void> {
     console.table(rows);
     console.log(`sustained: ${best.rate} pings/s with p99 ping-to-ack ${best.p99.toFixed(1)} ms`);
     for (const c of conns) c.ws.terminate();
+    for (const d of dispatchers) d.ws.terminate();
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 3000));

@@ -9,6 +9,7 @@
  * Offline: a driver silent for `offlineAfterMs` gets driver.offline; so does one whose route was closed.
  */
 import type { IncomingMessage } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import type { Db } from '../store/db.js';
@@ -52,6 +53,8 @@ interface SocketState {
 }
 
 const WRITE_BACK_TICK_MS = 100;
+/** Drivers per chunk of a dispatcher push (a few milliseconds of ETAs and serialising). */
+const PUSH_CHUNK = 200;
 /** Row updates per write-back tick: about 4,000 per second, a few milliseconds each tick. */
 const WRITE_BACK_ROWS = 400;
 
@@ -79,12 +82,19 @@ function textOf(data: RawData): string {
   return data.toString('utf8');
 }
 
+/** The `driver.update` frame of a driver, as sent to dispatchers. */
+export function updateText(live: LiveState, d: DriverLive, nowMs: number): string {
+  return JSON.stringify({ type: 'driver.update', ...live.view(d, nowMs) });
+}
+
 export class TrackingHub {
   private readonly wss: WebSocketServer;
   private readonly sockets = new Map<WebSocket, SocketState>();
   private readonly dispatchers = new Map<WebSocket, Subscription>();
   /** Drivers whose state changed since the last dispatcher push. */
-  private readonly dirty = new Set<string>();
+  private dirty = new Set<string>();
+  /** Drivers of the push in progress (sent a chunk per turn of the event loop), and where it stands. */
+  private pushing: IterableIterator<string> | null = null;
   private readonly timers: NodeJS.Timeout[] = [];
   private lastRouteCheckMs = 0;
   /** Outbox position up to which route.completed events were read. */
@@ -107,7 +117,7 @@ export class TrackingHub {
     this.every('sweep', Math.max(20, Math.min(1000, config.offlineAfterMs / 4, config.outsideChangesEveryMs)), () =>
       this.sweep(Date.now()),
     );
-    this.every('push', config.liveIntervalMs, () => this.pushUpdates());
+    this.every('push_start', config.liveIntervalMs, () => this.pushUpdates());
     // Positions and ETAs are written back in small slices so no single transaction stalls ingest.
     this.every('write_back', Math.min(WRITE_BACK_TICK_MS, config.snapshotEveryMs), () =>
       deps.live.writeBack(Date.now(), WRITE_BACK_ROWS),
@@ -229,21 +239,48 @@ export class TrackingHub {
     return sub.all || sub.drivers.has(d.driverId) || (d.routeId !== null && sub.routes.has(d.routeId));
   }
 
-  /** One update per changed driver since the last push, serialised once, sent to every matching dispatcher. */
+  /**
+   * One update per changed driver since the last push, serialised once, sent to every matching dispatcher. The
+   * drivers are taken in chunks of PUSH_CHUNK, one chunk per turn of the event loop, so a push to dashboards
+   * following thousands of moving drivers does not hold incoming pings back for the whole of it; a driver that
+   * changes again meanwhile waits for the next interval (still at most one update per driver per interval).
+   */
   pushUpdates(): void {
-    if (this.dirty.size === 0) return;
+    if (this.pushing !== null || this.dirty.size === 0) return;
+    this.pushing = this.dirty.values();
+    this.dirty = new Set();
+    this.pushChunk();
+  }
+
+  private pushChunk(): void {
+    const drivers = this.pushing;
+    if (drivers === null) return;
+    const started = performance.now();
     const now = Date.now();
-    for (const id of this.dirty) {
-      const d = this.deps.live.get(id);
+    for (let n = 0; n < PUSH_CHUNK; n++) {
+      const next = drivers.next();
+      if (next.done === true) {
+        this.pushing = null;
+        break;
+      }
+      const d = this.deps.live.get(next.value);
       if (d === undefined) continue;
       let text: string | null = null;
       for (const [ws, sub] of this.dispatchers) {
         if (!this.matches(sub, d) || ws.readyState !== WebSocket.OPEN) continue;
-        text ??= JSON.stringify({ type: 'driver.update', ...this.deps.live.view(d, now) });
+        text ??= updateText(this.deps.live, d, now);
         ws.send(text);
       }
     }
-    this.dirty.clear();
+    stalls.record('push', performance.now() - started);
+    if (this.pushing !== null) setImmediate(() => this.pushChunk());
+  }
+
+  /** Sends whatever is left of the push in progress and what changed since, at once (shutdown). */
+  private pushAll(): void {
+    while (this.pushing !== null) this.pushChunk();
+    this.pushUpdates();
+    while (this.pushing !== null) this.pushChunk();
   }
 
   /** Closes (1008, policy) every driver socket opened with one of these tokens. */
@@ -315,7 +352,7 @@ export class TrackingHub {
     for (const t of this.timers) clearInterval(t);
     this.stopListening();
     this.deps.writer.close();
-    this.pushUpdates();
+    this.pushAll();
     for (const ws of this.sockets.keys()) ws.close(1001, 'server shutting down');
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
     for (const ws of this.sockets.keys()) ws.terminate();

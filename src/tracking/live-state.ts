@@ -7,6 +7,7 @@
  */
 import type { Db } from '../store/db.js';
 import { recordEvent } from '../store/events.js';
+import { isoOf } from './iso.js';
 import {
   activeRouteOf,
   latestPing,
@@ -87,7 +88,7 @@ export interface PingInput {
  * ping's string on the driver kept a fresh object alive per ping.
  */
 export function positionIso(d: DriverLive): string | null {
-  return Number.isFinite(d.positionAtMs) ? new Date(d.positionAtMs).toISOString() : null;
+  return Number.isFinite(d.positionAtMs) ? isoOf(d.positionAtMs) : null;
 }
 
 const msOf = (iso: string | null): number | null => (iso === null ? null : Date.parse(iso));
@@ -296,7 +297,7 @@ export class LiveState {
           type: 'stop.eta_late',
           resourceType: 'stop',
           resourceId: eta.stopId,
-          data: { stop_id: eta.stopId, driver_id: d.driverId, route_id: d.routeId, eta: new Date(eta.etaMs).toISOString() },
+          data: { stop_id: eta.stopId, driver_id: d.driverId, route_id: d.routeId, eta: isoOf(eta.etaMs) },
         });
       } else if (!eta.windowMissed && wasLate) {
         d.lateStopIds.delete(eta.stopId);
@@ -344,7 +345,7 @@ export class LiveState {
       pace: Math.round((d.tracker?.pace ?? 1) * 1000) / 1000,
       remaining: etas.map((e) => ({
         stop_id: e.stopId,
-        eta: new Date(e.etaMs).toISOString(),
+        eta: isoOf(e.etaMs),
         window_missed: e.windowMissed,
       })),
     };
@@ -387,7 +388,7 @@ export class LiveState {
           const last = d.writtenEtaMs.get(e.stopId);
           if (last !== undefined && Math.abs(last - e.etaMs) < ETA_WRITE_STEP_MS) continue;
           d.writtenEtaMs.set(e.stopId, e.etaMs);
-          writeStopEta(this.db, d.routeId, e.stopId, new Date(e.etaMs).toISOString());
+          writeStopEta(this.db, d.routeId, e.stopId, isoOf(e.etaMs));
           rows++;
         }
       }

@@ -23,6 +23,7 @@ import {
   type DriverIdentity,
 } from '../store/tracking.js';
 import type { LiveState } from './live-state.js';
+import { isoOf } from './iso.js';
 import { stalls } from './stalls.js';
 import type { AckFrame, ErrorFrame, PingFrame, StopEventFrame } from './messages.js';
 
@@ -337,7 +338,7 @@ export class PingWriter {
 
   private applyPing(who: DriverIdentity, f: PingFrame, receivedMs: number): Reply {
     const tsMs = Date.parse(f.ts);
-    const tsIso = new Date(tsMs).toISOString();
+    const tsIso = isoOf(tsMs);
     const state = this.seqStateOf(who.driverId);
     // A replay (or a seq already used by a stop event) is acknowledged again, never stored twice.
     if (this.pingSeen(who.driverId, state, f.seq) || (f.seq <= state.maxSeq && findStopEvent(this.db, who.driverId, f.seq))) {
@@ -356,7 +357,7 @@ export class PingWriter {
       heading: f.heading ?? null,
       accuracyM: f.accuracy_m ?? null,
       batteryPct: f.battery_pct ?? null,
-      receivedAt: new Date(receivedMs).toISOString(),
+      receivedAt: isoOf(receivedMs),
     });
     this.remember(state, f.seq, journalId);
     this.live.applyPing(
