@@ -2,11 +2,13 @@
  * One server for the API load benchmark, in its own process so the load generator does not share its event loop.
  * `serve.ts api`: Milkrun on a temp database seeded with 1,000 stops (`api-nocache`: without the stop-page cache);
  * `serve.ts bare`: fastify hello-world.
- * Prints one JSON line `{ port, token? }` once listening.
+ * Prints one JSON line `{ port, token? }` once listening; then answers each `cpu` line on stdin with
+ * `{ cpu_us }`, the process's CPU time so far (user + system), so the benchmark can charge the server per request.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import Fastify from 'fastify';
 import { buildApp } from '../../src/api/app.js';
 import { DEFAULT_CONFIG } from '../../src/config.js';
@@ -53,12 +55,18 @@ async function api(pageCacheEntries: number): Promise<void> {
 async function bare(): Promise<void> {
   const app = Fastify({ logger: false });
   app.get('/', async () => ({ hello: 'world' }));
-  // A body as large as the API's page of 100 stops, to separate transfer cost from API work.
-  const page = Buffer.from(JSON.stringify({ data: Array.from({ length: 100 }, (_, i) => ({ id: `stp_${i}`, text: 'x'.repeat(540) })) }));
+  // A body as large as the API's page of 100 stops (64 KB), to separate transfer cost from API work.
+  const page = Buffer.from(JSON.stringify({ data: Array.from({ length: 100 }, (_, i) => ({ id: `stp_${i}`, text: 'x'.repeat(610) })) }));
   app.get('/page', async (_req, reply) => reply.type('application/json').send(page));
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   console.log(JSON.stringify({ port: Number(new URL(address).port) }));
 }
+
+createInterface({ input: process.stdin }).on('line', (line) => {
+  if (line.trim() !== 'cpu') return;
+  const { user, system } = process.cpuUsage();
+  console.log(JSON.stringify({ cpu_us: user + system }));
+});
 
 const mode = process.argv[2];
 await (mode === 'bare' ? bare() : api(mode === 'api-nocache' ? 0 : DEFAULT_CONFIG.pageCacheEntries));

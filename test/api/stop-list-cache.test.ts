@@ -1,4 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { EXTERNAL_WRITE_CHECK_MS } from '../../src/store/change-counters.js';
 import { client, makeApp, orgWithToken, removeDir, type TestApp } from './helpers.js';
 
 // The production path: pages rendered by SQLite and cached until a stop changes.
@@ -38,6 +40,28 @@ describe('stop list without response validation (rendered and cached pages)', ()
     // A write by another module, straight to SQL, is seen too (triggers count it).
     t.db.prepare("UPDATE stops SET notes = 'three' WHERE id = ?").run(a.id);
     expect((await api('GET', '/api/v1/stops')).data.data[0].notes).toBe('three');
+
+    // A write by another connection (another process on the same file) is seen within EXTERNAL_WRITE_CHECK_MS.
+    const elsewhere = new Database(t.file);
+    try {
+      elsewhere.prepare("UPDATE stops SET notes = 'four' WHERE id = ?").run(a.id);
+    } finally {
+      elsewhere.close();
+    }
+    const clock = vi.spyOn(Date, 'now').mockReturnValue(Date.now() + EXTERNAL_WRITE_CHECK_MS);
+    try {
+      expect((await api('GET', '/api/v1/stops')).data.data[0].notes).toBe('four');
+    } finally {
+      clock.mockRestore();
+    }
+    // Writes inside a transaction that rolls back leave the cached page valid and correct.
+    expect(() =>
+      t.db.transaction(() => {
+        t.db.prepare("UPDATE stops SET notes = 'never' WHERE id = ?").run(a.id);
+        throw new Error('roll back');
+      })(),
+    ).toThrow('roll back');
+    expect((await api('GET', '/api/v1/stops')).data.data[0].notes).toBe('four');
 
     const b = (await api('POST', '/api/v1/stops', { lat: 59.2, lng: 24.2 })).data;
     expect((await api('GET', '/api/v1/stops')).data.data.map((s: { id: string }) => s.id)).toEqual([a.id, b.id]);

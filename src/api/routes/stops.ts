@@ -27,7 +27,7 @@ import {
 import type { Auth } from '../types.js';
 import { PageCache, pageEtag, RenderedPage } from '../page-cache.js';
 import { negotiateEncoding } from '../body-encoding.js';
-import { tableVersion } from '../../store/change-counters.js';
+import { stopsVersionReader } from '../../store/change-counters.js';
 
 const tags = ['stops'];
 export const MAX_BULK_STOPS = 500;
@@ -90,12 +90,13 @@ const BulkAnswer = z.object({ data: z.array(Stop), created: z.number(), updated:
 export default async function stopRoutes(root: FastifyInstance): Promise<void> {
   const app = root.withTypeProvider<ZodTypeProvider>();
   const pages = new PageCache(app.config.pageCacheEntries);
+  const stopsVersion = stopsVersionReader(app.db);
 
   app.get('/stops', { schema: { tags, querystring: StopListQuery, response: { 200: listOf(Stop), ...errorResponses } } }, async (req, reply) => {
     if (app.config.validateResponses) return listStops(app.db, req.auth.organizationId, req.query);
     // Already JSON (built by SQLite): fastify sends buffers as they are.
     const orgId = req.auth.organizationId;
-    const version = tableVersion(app.db, orgId, 'stops');
+    const version = stopsVersion(orgId);
     const key = `${orgId}|${JSON.stringify(req.query)}`;
     let page = pages.get(key, version);
     if (page === undefined) {
