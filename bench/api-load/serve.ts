@@ -16,6 +16,9 @@ import { openDb } from '../../src/store/db.js';
 import { ensureOrganization } from '../../src/store/organizations.js';
 import { upsertStopsAtomically } from '../../src/store/stops.js';
 import { createToken } from '../../src/store/tokens.js';
+import { attachTracking } from '../../src/tracking/attach.js';
+import { trackingConfigFromEnv } from '../../src/tracking/config.js';
+import { startWebhookDispatcher } from '../../src/webhooks/start.js';
 
 const STOPS = 1000;
 
@@ -48,6 +51,10 @@ async function api(pageCacheEntries: number): Promise<void> {
     db,
     config: { ...DEFAULT_CONFIG, dbFile: file, logLevel: 'silent', rateLimit: { max: 1e9, windowMs: 60_000 }, pageCacheEntries },
   });
+  // As src/server.ts runs it: the tracking hub (which also moves WAL checkpoints to a worker) and the webhook
+  // dispatcher attached.
+  attachTracking(app.server, { db, config: trackingConfigFromEnv() });
+  startWebhookDispatcher(db, app.log);
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   console.log(JSON.stringify({ port: Number(new URL(address).port), token }));
 }
