@@ -1,4 +1,4 @@
-import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { client, makeApp, orgWithToken, removeDir, type TestApp } from './helpers.js';
 
@@ -106,5 +106,34 @@ describe.each([false, true])('compressed answers (validateResponses: %s)', (vali
     // Replayed, not applied twice.
     const all = JSON.parse((await get('/api/v1/stops?limit=200')).body) as { data: unknown[] };
     expect(all.data).toHaveLength(50);
+  });
+
+  it('takes gzip-compressed request bodies, and answers a bad body encoding in the error envelope', async () => {
+    const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const created = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/stops',
+      headers: { ...headers, 'content-encoding': 'gzip' },
+      payload: gzipSync(JSON.stringify({ ...stop(500), external_id: `gz-${validateResponses}` })),
+    });
+    expect(created.statusCode).toBe(201);
+    expect(JSON.parse(created.body).external_id).toBe(`gz-${validateResponses}`);
+
+    const unknown = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/stops',
+      headers: { ...headers, 'content-encoding': 'zstd-x' },
+      payload: 'abc',
+    });
+    expect(unknown.statusCode).toBe(415);
+    expect(JSON.parse(unknown.body).error).toMatchObject({ code: 'bad_request', requestId: unknown.headers['x-request-id'] });
+    const corrupt = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/stops',
+      headers: { ...headers, 'content-encoding': 'gzip' },
+      payload: 'not gzip',
+    });
+    expect(corrupt.statusCode).toBe(400);
+    expect(JSON.parse(corrupt.body).error.message).toMatch(/decompress/);
   });
 });
