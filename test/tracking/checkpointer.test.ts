@@ -25,3 +25,33 @@ it('checkpoints the WAL from a worker thread instead of the committing connectio
     t.remove();
   }
 });
+
+it('makes the WAL start over under a steady stream of commits, so it does not grow without end', async () => {
+  const t = tempDir();
+  const db = openDb(t.file);
+  try {
+    // A restart after 64 frames (256 KB): the test writes ~12 MB, so an unbounded log would end far larger.
+    const stop = startCheckpointer(db, 10, 64);
+    db.exec('CREATE TABLE filler (a TEXT)');
+    const insert = db.prepare('INSERT INTO filler VALUES (?)');
+    const batch = db.transaction(() => {
+      for (let i = 0; i < 50; i++) insert.run('x'.repeat(200));
+    });
+    const started = Date.now();
+    let commits = 0;
+    // Commits keep coming while the worker checkpoints, as under ingest (never a quiet moment for PASSIVE alone).
+    while (Date.now() - started < 1500) {
+      batch();
+      commits++;
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    await stop();
+    const written = commits * 50 * 200;
+    expect(written).toBeGreaterThan(3_000_000);
+    expect(statSync(`${t.file}-wal`).size).toBeLessThan(written / 4);
+    expect((db.prepare('SELECT COUNT(*) AS n FROM filler').get() as { n: number }).n).toBe(commits * 50);
+  } finally {
+    db.close();
+    t.remove();
+  }
+});
