@@ -31,6 +31,8 @@ interface CheckpointResult {
 /** The blocking RESTART pass runs only once a PASSIVE pass has let fewer new frames in than this meanwhile. */
 const RESTART_DELTA_FRAMES = 128;
 const MAX_CATCH_UP_PASSES = 8;
+/** Past this many times `restartAfterFrames`, the RESTART pass runs even if the passes did not converge. */
+const FORCE_RESTART_FACTOR = 4;
 
 function passive(): CheckpointResult {
   const [result] = db.pragma('wal_checkpoint(PASSIVE)') as CheckpointResult[];
@@ -48,7 +50,8 @@ function checkpoint(): void {
     last = next;
     if (next.busy !== 0 || next.checkpointed < next.log) return;
     if (grown >= 0 && grown < RESTART_DELTA_FRAMES) break;
-    if (pass === MAX_CATCH_UP_PASSES - 1) return;
+    // Writes outpace the copying: wait for a calmer moment, unless the log is far past its bound.
+    if (pass === MAX_CATCH_UP_PASSES - 1 && next.log < FORCE_RESTART_FACTOR * restartAfterFrames) return;
   }
   db.pragma(`busy_timeout = ${RESTART_BUSY_MS}`);
   try {
