@@ -23,7 +23,9 @@ let phase: 'before-crash' | 'after-restart' = 'before-crash';
 
 /** Starts `tsx src/server.ts` on a free port with fast webhook timings; resolves with its base URL. */
 function startServer(): Promise<{ child: ChildProcess; base: string }> {
-  const child = spawn(process.execPath, [join(repoRoot, 'node_modules/tsx/dist/cli.mjs'), join(repoRoot, 'src/server.ts')], {
+  // The server is this child itself (tsx as a loader), not a grandchild of tsx's CLI: SIGKILL must reach the
+  // process that holds the database, or the "crash" leaves the old server running (and orphaned after the test).
+  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/server.ts')], {
     cwd: repoRoot,
     env: {
       ...process.env,
@@ -142,6 +144,9 @@ describe('crash safety (SIGKILL while deliveries are pending)', () => {
     // Wait until every committed event has reached the receiver at least once.
     const seen = (): Set<string> => new Set(receiver.requests.map((r) => String(r.headers['milkrun-event-id'])));
     while (expected.some((e) => !seen().has(e.id))) await receiver.waitFor(receiver.requests.length + 1);
+    // ...and the server has recorded each as delivered (the last answer may still be on its way to the database).
+    const undelivered = side.prepare(`SELECT COUNT(*) AS n FROM webhook_deliveries WHERE endpoint_id = ? AND status != 'succeeded'`);
+    while ((undelivered.get(endpointId) as { n: number }).n > 0) await new Promise((r) => setTimeout(r, 20));
     await killHard(second.child);
     server = null;
 
