@@ -107,8 +107,6 @@ export class PingWriter {
   /** Receive-to-commit milliseconds of messages committed since the last takeLatencies(). */
   private latencies: number[] = [];
   recordLatencies = false;
-  /** Longest batch commit and compaction chunk since the last takeStalls(), ms. */
-  private stalls = { flushMs: 0, compactMs: 0 };
 
   constructor(
     private readonly db: Db,
@@ -161,7 +159,7 @@ export class PingWriter {
         this.forgetJournal(deletedThrough);
         if (deletedThrough === range.last) this.compacting = false;
       }
-      this.stalls.compactMs = Math.max(this.stalls.compactMs, performance.now() - startedMs);
+      stalls.record('compaction_chunk', performance.now() - startedMs);
       if (this.compacting) setImmediate(step);
     };
     step();
@@ -323,13 +321,7 @@ export class PingWriter {
       this.live.rebuild(Date.now());
     }
     for (let i = 0; i < batch.length; i++) batch[i]!.reply(replies[i]!);
-    this.stalls.flushMs = Math.max(this.stalls.flushMs, performance.now() - startedMs);
-  }
-
-  takeStalls(): { flushMs: number; compactMs: number } {
-    const out = this.stalls;
-    this.stalls = { flushMs: 0, compactMs: 0 };
-    return out;
+    stalls.record('batch', performance.now() - startedMs);
   }
 
   private apply(item: Pending): Reply {

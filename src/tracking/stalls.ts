@@ -29,5 +29,5 @@ export class StallMeter {
   }
 }
 
-/** The process's meter: the hub's timers and the writer's compaction record into it. */
+/** The process's meter: the hub's timers, the writer's batches (`batch`) and compaction (`compact_plan`, `compaction_chunk`). */
 export const stalls = new StallMeter();
