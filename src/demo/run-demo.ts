@@ -15,6 +15,7 @@ import { z } from 'zod';
 import { openDb } from '../store/db.js';
 import { ensureOrganization } from '../store/organizations.js';
 import { createToken } from '../store/tokens.js';
+import { trackFileOf } from '../store/track-file.js';
 import { startDemoDrivers, type DemoDrivers } from './demo-drivers.js';
 
 interface ServerAnnouncement {
@@ -26,7 +27,9 @@ interface ServerAnnouncement {
 const dbFile = resolve(process.env.MILKRUN_DB || 'var/demo.db');
 if (!process.env.MILKRUN_DB) {
   mkdirSync(dirname(dbFile), { recursive: true });
-  for (const suffix of ['', '-wal', '-shm']) rmSync(dbFile + suffix, { force: true });
+  for (const file of [dbFile, trackFileOf(dbFile)]) {
+    for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
+  }
 }
 const legMs = Math.max(1, Number(process.env.DEMO_LEG_S ?? 12)) * 1000;
 

@@ -2,12 +2,14 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { migrations as allMigrations, type Migration } from './migrations/index.js';
+import { attachTrack, moveLegacyPings } from './track-file.js';
 
 export type Db = Database.Database;
 
 /**
- * Opens (creating when absent) the SQLite file with WAL, foreign keys and a busy timeout, then applies the
- * migrations it has not seen yet. `':memory:'` works too (tests of pure store logic).
+ * Opens (creating when absent) the SQLite file with WAL, foreign keys and a busy timeout, attaches the track
+ * file beside it (track-file.ts), then applies the migrations it has not seen yet. `':memory:'` works too
+ * (tests of pure store logic).
  */
 export function openDb(file: string, migrations: Migration[] = allMigrations): Db {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -17,7 +19,9 @@ export function openDb(file: string, migrations: Migration[] = allMigrations): D
   db.pragma('busy_timeout = 5000');
   // WAL makes NORMAL durable across application crashes; only a power loss can drop the last commits.
   db.pragma('synchronous = NORMAL');
+  attachTrack(db, file);
   migrate(db, migrations);
+  moveLegacyPings(db);
   return db;
 }
 

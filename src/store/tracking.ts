@@ -126,27 +126,6 @@ export function appendPing(db: Db, p: PingRow): number {
   ).lastInsertRowid);
 }
 
-/**
- * Moves the oldest `maxRows` journal rows into the sorted store in one transaction, ordered by driver so each
- * driver's pages are touched once. Returns the last journal id moved, or null when the journal is empty.
- * A (driver, seq) already in the store is dropped, not doubled.
- */
-export function moveJournalChunk(db: Db, maxRows: number): number | null {
-  return db.transaction(() => {
-    const first = stmt(db, 'SELECT MIN(id) AS id FROM ping_journal').get() as { id: number | null };
-    if (first.id === null) return null;
-    const last = (stmt(db, 'SELECT MAX(id) AS id FROM ping_journal WHERE id < ?').get(first.id + maxRows) as { id: number })
-      .id;
-    stmt(
-      db,
-      `INSERT OR IGNORE INTO pings (${PING_COLUMNS}) SELECT ${PING_COLUMNS} FROM ping_journal WHERE id <= ?
-       ORDER BY driver_id, seq`,
-    ).run(last);
-    stmt(db, 'DELETE FROM ping_journal WHERE id <= ?').run(last);
-    return last;
-  })();
-}
-
 /** The journal id range [first, last] present now, or null when the journal is empty. */
 export function journalRange(db: Db): { first: number; last: number } | null {
   const row = stmt(db, 'SELECT MIN(id) AS first, MAX(id) AS last FROM ping_journal').get() as {
@@ -157,21 +136,27 @@ export function journalRange(db: Db): { first: number; last: number } | null {
 }
 
 /**
- * Copies into the sorted store the journal rows with first <= id <= last of one of `slices` groups of drivers
- * (by the last character of the id), sorted by driver. Rows stay in the journal until deleteJournalThrough;
- * readers see them once (trackOf unions without duplicates).
+ * The journal rows a compaction round copies: those with id > `after`, but for the journal's newest row, as ids
+ * sorted by driver and seq (so each driver's track pages are written once per round); null when none.
+ * The newest row stays behind because SQLite numbers a new row max(id) + 1: an emptied journal would hand out
+ * ids from 1 again, and ids already reported as copied would then name new rows.
  */
-export function copyJournalSlice(db: Db, first: number, last: number, slice: number, slices: number): void {
-  stmt(
-    db,
-    `INSERT OR IGNORE INTO pings (${PING_COLUMNS}) SELECT ${PING_COLUMNS} FROM ping_journal
-     WHERE id BETWEEN ? AND ? AND unicode(substr(driver_id, -1)) % ? = ? ORDER BY driver_id, seq`,
-  ).run(first, last, slices, slice);
+export function planJournalRound(db: Db, after = 0): { ids: number[]; last: number } | null {
+  const range = journalRange(db);
+  if (range === null) return null;
+  const first = Math.max(range.first, after + 1);
+  const last = range.last - 1;
+  if (last < first) return null;
+  const ids = stmt(db, 'SELECT id FROM ping_journal WHERE id BETWEEN ? AND ? ORDER BY driver_id, seq')
+    .pluck()
+    .all(first, last) as number[];
+  return ids.length === 0 ? null : { ids, last };
 }
 
 /**
- * Copies into the sorted store the journal rows with the given ids (the caller lists them sorted by driver and
- * seq, as it knows which rows it appended): rowid lookups, where a slice by expression scanned the whole range.
+ * Copies into the sorted store the journal rows with the given ids (sorted by driver and seq by the caller).
+ * Rows stay in the journal until deleteJournalThrough; readers see them once (trackOf unions without
+ * duplicates), and a (driver, seq) already in the store is dropped, not doubled.
  */
 export function copyJournalRows(db: Db, ids: readonly number[]): void {
   if (ids.length === 0) return;
@@ -182,21 +167,24 @@ export function copyJournalRows(db: Db, ids: readonly number[]): void {
   ).run(JSON.stringify(ids));
 }
 
-export function countJournalRange(db: Db, first: number, last: number): number {
-  return (stmt(db, 'SELECT COUNT(*) AS n FROM ping_journal WHERE id BETWEEN ? AND ?').get(first, last) as { n: number }).n;
-}
-
 export function deleteJournalThrough(db: Db, last: number): void {
   stmt(db, 'DELETE FROM ping_journal WHERE id <= ?').run(last);
 }
 
-/** Moves the whole journal into the sorted store (one transaction); returns how many pings moved. */
+/**
+ * Copies the whole journal into the track and empties it but for its newest row (see planJournalRound); returns
+ * how many pings it held. Two transactions: the track is another file (track-file.ts), and the copy must be
+ * committed before the rows leave the journal.
+ */
 export function compactPingJournal(db: Db): number {
-  return db.transaction(() => {
-    const before = stmt(db, 'SELECT COUNT(*) AS n FROM ping_journal').get() as { n: number };
-    if (before.n > 0) moveJournalChunk(db, Number.MAX_SAFE_INTEGER);
-    return before.n;
+  const range = journalRange(db);
+  if (range === null) return 0;
+  db.transaction(() => {
+    stmt(db, `INSERT OR IGNORE INTO pings (${PING_COLUMNS}) SELECT ${PING_COLUMNS} FROM ping_journal WHERE id <= ? ORDER BY driver_id, seq`).run(range.last);
   })();
+  const n = (stmt(db, 'SELECT COUNT(*) AS n FROM ping_journal WHERE id <= ?').get(range.last) as { n: number }).n;
+  deleteJournalThrough(db, range.last - 1);
+  return n;
 }
 
 /** True when (driver, seq) is in the sorted store. The journal is the caller's to check (it knows it). */

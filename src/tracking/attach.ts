@@ -12,6 +12,7 @@ import { TrackingHub } from './hub.js';
 import { PingWriter, type ChangeStopStatus } from './ping-writer.js';
 import { liveStateOf } from './registry.js';
 import { stalls } from './stalls.js';
+import { WriteGate } from './write-gate.js';
 
 export interface TrackingDeps {
   db: Db;
@@ -99,8 +100,9 @@ export function attachTracking(server: Server, deps: TrackingDeps): CloseTrackin
   // the default 2 MiB cache would re-read those pages from the OS on every move.
   if (config.pageCacheMb > 0) deps.db.pragma(`cache_size = -${Math.round(config.pageCacheMb * 1024)}`);
   const live = liveStateOf(deps.db);
-  const stopCheckpointer = startCheckpointer(deps.db, config.checkpointEveryMs);
-  const writer = new PingWriter(deps.db, live, deps.changeStopStatus ?? changeStopStatus, config);
+  const gate = new WriteGate();
+  const stopCheckpointer = startCheckpointer(deps.db, config.checkpointEveryMs, gate);
+  const writer = new PingWriter(deps.db, live, deps.changeStopStatus ?? changeStopStatus, { ...config, gate });
   const hub = new TrackingHub({ db: deps.db, live, writer, config });
   const onUpgrade = (req: Parameters<TrackingHub['handleUpgrade']>[0], socket: Parameters<TrackingHub['handleUpgrade']>[1], head: Buffer) => {
     // Paths that are not ours are left to other listeners; with none, the socket is refused.

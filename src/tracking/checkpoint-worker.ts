@@ -7,13 +7,21 @@
  * frames have landed. Measured at 20,000 pings/s the WAL grew ~15 MB/s (640 MB in 45 s), and every page lookup
  * walks the WAL index's hash tables, so the longer the run the slower each compaction slice. So once the log is
  * past `restartAfterFrames` and a PASSIVE pass has copied most of it, a RESTART pass copies the few frames left
- * (it holds writers off only for that: the main connection's busy handler waits a few milliseconds) and makes
+ * (it holds writers off only for that, and holds the tracking write gate meanwhile, so the main thread defers
+ * its commits instead of sleeping in SQLite's busy handler) and makes
  * the next commit write the log from its start.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
+import { WriteGate } from './write-gate.js';
 
-const { file, everyMs, restartAfterFrames } = workerData as { file: string; everyMs: number; restartAfterFrames: number };
+const { file, everyMs, restartAfterFrames, gate: gateBuffer } = workerData as {
+  file: string;
+  everyMs: number;
+  restartAfterFrames: number;
+  gate: SharedArrayBuffer;
+};
+const gate = new WriteGate(gateBuffer);
 const db = new Database(file);
 const BUSY_MS = 5000;
 /** A RESTART pass gives up (and is tried again next time) rather than wait longer than this for the writer. */
@@ -53,10 +61,13 @@ function checkpoint(): void {
     // Writes outpace the copying: wait for a calmer moment, unless the log is far past its bound.
     if (pass === MAX_CATCH_UP_PASSES - 1 && next.log < FORCE_RESTART_FACTOR * restartAfterFrames) return;
   }
+  // Under the tracking write gate: the main thread defers its commit instead of sleeping in the busy handler.
   db.pragma(`busy_timeout = ${RESTART_BUSY_MS}`);
+  gate.enter();
   try {
     db.pragma('wal_checkpoint(RESTART)');
   } finally {
+    gate.leave();
     db.pragma(`busy_timeout = ${BUSY_MS}`);
   }
 }

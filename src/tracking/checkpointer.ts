@@ -7,15 +7,8 @@
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import type { Db } from '../store/db.js';
-
-/** From the .ts sources the worker needs tsx registered first (the solve pool's bootstrap does that). */
-function workerEntry(): { url: URL; entry: string | undefined } {
-  if (!import.meta.url.endsWith('.ts')) return { url: new URL('./checkpoint-worker.js', import.meta.url), entry: undefined };
-  return {
-    url: new URL('../workers/tsx-worker-bootstrap.mjs', import.meta.url),
-    entry: new URL('./checkpoint-worker.ts', import.meta.url).href,
-  };
-}
+import { workerEntry } from '../workers/worker-entry.js';
+import type { WriteGate } from './write-gate.js';
 
 /** WAL length (frames of one page) past which the worker makes the log start over (128 MB with 4 KB pages). */
 export const RESTART_AFTER_FRAMES = 32768;
@@ -25,11 +18,12 @@ const WAL_SIZE_LIMIT_BYTES = 128 * 1024 * 1024;
 export function startCheckpointer(
   db: Db,
   everyMs: number,
+  gate: WriteGate,
   restartAfterFrames = RESTART_AFTER_FRAMES,
 ): () => Promise<void> {
   if (db.memory || everyMs <= 0) return async () => {};
-  const { url, entry } = workerEntry();
-  const worker = new Worker(url, { workerData: { file: db.name, everyMs, restartAfterFrames, entry } });
+  const { url, entry } = workerEntry(import.meta.url, 'checkpoint-worker');
+  const worker = new Worker(url, { workerData: { file: db.name, everyMs, restartAfterFrames, gate: gate.buffer, entry } });
   worker.unref();
   worker.on('error', () => {
     // Without the worker, the connection checkpoints itself again.

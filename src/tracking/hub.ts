@@ -118,9 +118,10 @@ export class TrackingHub {
       this.sweep(Date.now()),
     );
     this.every('push_start', config.liveIntervalMs, () => this.pushUpdates());
-    // Positions and ETAs are written back in small slices so no single transaction stalls ingest.
+    // Positions and ETAs are written back in small slices so no single transaction stalls ingest; a tick that
+    // finds a background writer at work is skipped (the next one writes what is still dirty).
     this.every('write_back', Math.min(WRITE_BACK_TICK_MS, config.snapshotEveryMs), () =>
-      deps.live.writeBack(Date.now(), WRITE_BACK_ROWS),
+      deps.writer.gate.tryRun(() => deps.live.writeBack(Date.now(), WRITE_BACK_ROWS)),
     );
     if (config.retentionDays > 0) this.every('retention', config.retentionCheckMs, () => this.applyRetention(Date.now()));
   }
@@ -351,7 +352,7 @@ export class TrackingHub {
   async close(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
     this.stopListening();
-    this.deps.writer.close();
+    await this.deps.writer.close();
     this.pushAll();
     for (const ws of this.sockets.keys()) ws.close(1001, 'server shutting down');
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));

@@ -10,12 +10,7 @@ import type { Db } from '../store/db.js';
 import {
   appendPing,
   compactPingJournal,
-  copyJournalRows,
-  copyJournalSlice,
-  countJournalRange,
-  deleteJournalThrough,
   findStopEvent,
-  journalRange,
   insertStopEvent,
   maxSeqOf,
   pingStored,
@@ -24,13 +19,12 @@ import {
 } from '../store/tracking.js';
 import type { LiveState } from './live-state.js';
 import { isoOf } from './iso.js';
+import { JournalCompactor } from './compactor.js';
 import { stalls } from './stalls.js';
+import { WriteGate } from './write-gate.js';
 import type { AckFrame, ErrorFrame, PingFrame, StopEventFrame } from './messages.js';
 
 export type Reply = AckFrame | ErrorFrame;
-
-/** Journal rows deleted per step once a compaction round has copied them. */
-const DELETE_STEP_ROWS = 4000;
 
 /** The stop lifecycle shared with the REST API (src/store/stops.ts changeStopStatus), injected. */
 export type ChangeStopStatus = (
@@ -51,8 +45,12 @@ export interface PingWriterOptions {
   maxBatch: number;
   /** The ping journal is moved into the sorted store this often (0: only on close / by hand) ... */
   compactEveryMs?: number;
-  /** ... one group of drivers per transaction, yielding to ingest in between. */
+  /** ... in this many copy steps, each its own transaction on the track file (see compactor.ts). */
   compactSlices?: number;
+  /** Page cache for the track file on the compaction worker's connection (MB). */
+  pageCacheMb?: number;
+  /** Shared with the WAL checkpoint worker (see write-gate.ts); a private one when absent. */
+  gate?: WriteGate;
 }
 
 /**
@@ -65,10 +63,6 @@ interface SeqState {
   maxSeq: number;
   /** Seqs of this driver's pings in the journal (not moved yet), in append order: the oldest leaves first. */
   journal: number[];
-  /** Compaction planning: the round that last listed this driver, and its first / last entry in that round. */
-  round: number;
-  roundFirst: number;
-  roundLast: number;
 }
 
 /** An error thrown by the lifecycle with a code (ApiError) becomes the driver's error frame. */
@@ -86,12 +80,6 @@ export class PingWriter {
   private undoStates: SeqState[] = [];
   private undoPrevMax: number[] = [];
   private undoJournaled: boolean[] = [];
-  /** Every driver's state sorted by driver id (compaction writes drivers in key order); rebuilt when one is added. */
-  private sortedStates: SeqState[] = [];
-  private sortedStatesStale = false;
-  private round = 0;
-  /** Compaction planning scratch: next entry (queue index) of the same driver in the round, -1 at the end. */
-  private nextOfDriver = new Int32Array(1024);
   /**
    * Journal rows not yet moved, oldest first: entry i is journal id journalIds[i], a ping of the driver whose
    * state is journalStates[i]. Consumed from `journalHead` as chunks move.
@@ -99,8 +87,9 @@ export class PingWriter {
   private journalIds: number[] = [];
   private journalStates: SeqState[] = [];
   private journalHead = 0;
-  private readonly compactTimer: NodeJS.Timeout | null;
-  private compacting = false;
+  private readonly compactor: JournalCompactor;
+  /** Held for every commit to the main file (see write-gate.ts). */
+  readonly gate: WriteGate;
   /** Messages committed since start (for the load benchmark and tests). */
   committed = 0;
   batches = 0;
@@ -116,102 +105,21 @@ export class PingWriter {
   ) {
     // The dedupe state starts empty, so the journal must hold nothing this writer did not append.
     compactPingJournal(db);
-    const every = options.compactEveryMs ?? 0;
-    this.compactTimer = every > 0 ? setInterval(() => this.compactInSlices(), every) : null;
-    this.compactTimer?.unref();
+    this.gate = options.gate ?? new WriteGate();
+    this.compactor = new JournalCompactor(db, {
+      everyMs: options.compactEveryMs ?? 0,
+      slices: options.compactSlices ?? 32,
+      cacheMb: options.pageCacheMb ?? 0,
+      gate: this.gate,
+      onMoved: (throughId) => this.forgetJournal(throughId),
+    });
   }
 
   /** Moves the whole journal now, in one transaction (tests, shutdown). */
   compact(): number {
-    const moved = compactPingJournal(this.db);
+    const moved = this.gate.run(() => compactPingJournal(this.db));
     this.forgetJournal(Number.POSITIVE_INFINITY);
     return moved;
-  }
-
-  /**
-   * Moves what the journal holds now in `compactSlices` transactions, one group of drivers each, with a turn of
-   * the event loop between them: ingest batches interleave, no stall is longer than one slice, and each slice
-   * writes every driver's newest pages once for all of that driver's pings in the round.
-   */
-  private compactInSlices(): void {
-    if (this.compacting) return;
-    const range = journalRange(this.db);
-    if (range === null) return;
-    this.compacting = true;
-    const slices = this.options.compactSlices ?? 32;
-    let slice = 0;
-    let deletedThrough = range.first - 1;
-    const rows = stalls.time('compact_plan', () => this.journalRowsBySlice(range.first, range.last, slices));
-    const step = () => {
-      if (this.closed) {
-        this.compacting = false;
-        return;
-      }
-      const startedMs = performance.now();
-      if (slice < slices) {
-        if (rows === null) copyJournalSlice(this.db, range.first, range.last, slice, slices);
-        else copyJournalRows(this.db, rows[slice]!);
-        slice++;
-      } else {
-        // Copied rows leave the journal a few thousand at a time, oldest first.
-        deletedThrough = Math.min(range.last, deletedThrough + DELETE_STEP_ROWS);
-        deleteJournalThrough(this.db, deletedThrough);
-        this.forgetJournal(deletedThrough);
-        if (deletedThrough === range.last) this.compacting = false;
-      }
-      stalls.record('compaction_chunk', performance.now() - startedMs);
-      if (this.compacting) setImmediate(step);
-    };
-    step();
-  }
-
-  /**
-   * The journal ids in [first, last] in `slices` groups of about equal size, each driver's rows in one group,
-   * sorted by driver and seq, from what this writer appended; null when the journal holds rows it does not
-   * know of (then the slices are selected in SQL instead), so nothing is deleted uncopied.
-   */
-  private journalRowsBySlice(first: number, last: number, slices: number): number[][] | null {
-    // One pass, no sort of the round's rows (a 40,000-row sort by driver id was a 20-25 ms stall every round):
-    // each row is linked after the previous row of its driver, then drivers are walked in id order.
-    const ids = this.journalIds;
-    const states = this.journalStates;
-    const base = this.journalHead;
-    const end = ids.length;
-    if (this.nextOfDriver.length < end - base) this.nextOfDriver = new Int32Array(Math.max(end - base, 2 * this.nextOfDriver.length));
-    const next = this.nextOfDriver;
-    const round = ++this.round;
-    let picked = 0;
-    for (let i = base; i < end; i++) {
-      const id = ids[i]!;
-      if (id < first || id > last) continue;
-      picked++;
-      const s = states[i]!;
-      next[i - base] = -1;
-      if (s.round !== round) {
-        s.round = round;
-        s.roundFirst = i;
-      } else {
-        next[s.roundLast - base] = i;
-      }
-      s.roundLast = i;
-    }
-    if (picked !== countJournalRange(this.db, first, last)) return null;
-    if (this.sortedStatesStale) {
-      this.sortedStates = [...this.seqs.values()].sort((a, b) => (a.driverId < b.driverId ? -1 : a.driverId > b.driverId ? 1 : 0));
-      this.sortedStatesStale = false;
-    }
-    // Equal shares, cut only between drivers: grouping by the id's last character (as SQL must) gave some
-    // slices five times the rows of others, and the longest slice is the longest stall.
-    const bySlice: number[][] = Array.from({ length: slices }, () => []);
-    const share = Math.ceil(picked / slices);
-    let slice = 0;
-    for (const s of this.sortedStates) {
-      if (s.round !== round) continue;
-      if (bySlice[slice]!.length >= share && slice < slices - 1) slice++;
-      const out = bySlice[slice]!;
-      for (let i = s.roundFirst; i !== -1; i = next[i - base]!) out.push(ids[i]!);
-    }
-    return bySlice;
   }
 
   /** The journal rows up to `throughId` have moved: lookups answer for those seqs from now on. */
@@ -236,9 +144,8 @@ export class PingWriter {
   private seqStateOf(driverId: string): SeqState {
     let state = this.seqs.get(driverId);
     if (state === undefined) {
-      state = { driverId, maxSeq: maxSeqOf(this.db, driverId), journal: [], round: 0, roundFirst: -1, roundLast: -1 };
+      state = { driverId, maxSeq: maxSeqOf(this.db, driverId), journal: [] };
       this.seqs.set(driverId, state);
-      this.sortedStatesStale = true;
     }
     return state;
   }
@@ -278,17 +185,43 @@ export class PingWriter {
       return;
     }
     this.queue.push(item);
-    if (this.queue.length >= this.options.maxBatch) this.flush();
-    else if (this.timer === null) this.timer = setTimeout(() => this.flush(), this.options.flushDelayMs);
+    if (this.queue.length >= this.options.maxBatch) this.flushSoon();
+    else if (this.timer === null) this.timer = setTimeout(() => this.flushSoon(), this.options.flushDelayMs);
   }
 
-  /** Commits everything queued in one transaction, then releases the replies. */
+  /**
+   * Commits what is queued unless a background writer holds the gate; then tries again in a millisecond
+   * (meanwhile the event loop keeps reading sockets) rather than sleep in SQLite's busy handler.
+   */
+  private flushSoon(): void {
+    if (this.timer !== null) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    if (this.queue.length === 0) return;
+    if (!this.gate.tryEnter()) {
+      this.timer = setTimeout(() => this.flushSoon(), 1);
+      return;
+    }
+    try {
+      this.commitQueued();
+    } finally {
+      this.gate.leave();
+    }
+  }
+
+  /** Commits everything queued now (waiting, if need be, for a background writer's step to end). */
   flush(): void {
     if (this.timer !== null) {
       clearTimeout(this.timer);
       this.timer = null;
     }
     if (this.queue.length === 0) return;
+    this.gate.run(() => this.commitQueued());
+  }
+
+  /** Commits everything queued in one transaction, then releases the replies. The caller holds the gate. */
+  private commitQueued(): void {
     const batch = this.queue;
     this.queue = [];
     const startedMs = performance.now();
@@ -422,11 +355,15 @@ export class PingWriter {
     return out;
   }
 
-  /** Commits what is queued, compacts the journal and refuses anything later. */
-  close(): void {
-    if (this.compactTimer !== null) clearInterval(this.compactTimer);
+  /**
+   * Commits what is queued, compacts the journal and refuses anything later; the returned promise settles once
+   * the compaction worker has closed its connection.
+   */
+  close(): Promise<void> {
+    const stopped = this.compactor.stop();
     this.flush();
     this.compact();
     this.closed = true;
+    return stopped;
   }
 }

@@ -2,13 +2,14 @@ import { statSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import { openDb } from '../../src/store/db.js';
 import { startCheckpointer } from '../../src/tracking/checkpointer.js';
+import { WriteGate } from '../../src/tracking/write-gate.js';
 import { eventually, tempDir } from './helpers.js';
 
 it('checkpoints the WAL from a worker thread instead of the committing connection', async () => {
   const t = tempDir();
   const db = openDb(t.file);
   try {
-    const stop = startCheckpointer(db, 20);
+    const stop = startCheckpointer(db, 20, new WriteGate());
     expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
     db.exec('CREATE TABLE filler (a TEXT)');
     const insert = db.prepare('INSERT INTO filler VALUES (?)');
@@ -31,7 +32,7 @@ it('makes the WAL start over under a steady stream of commits, so it does not gr
   const db = openDb(t.file);
   try {
     // A restart after 64 frames (256 KB), with commits coming for 1.5 s.
-    const stop = startCheckpointer(db, 10, 64);
+    const stop = startCheckpointer(db, 10, new WriteGate(), 64);
     db.exec('CREATE TABLE filler (a TEXT)');
     const insert = db.prepare('INSERT INTO filler VALUES (?)');
     const batch = db.transaction(() => {

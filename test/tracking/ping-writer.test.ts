@@ -14,8 +14,8 @@ afterEach(() => {
 });
 afterAll(() => temp.remove());
 
-function setup(lifecycle: ChangeStopStatus, compactEveryMs = 0) {
-  db = openDb(temp.file);
+function setup(lifecycle: ChangeStopStatus, compactEveryMs = 0, file = temp.file) {
+  db = openDb(file);
   const f = seedRoute(db, Date.now());
   const live = new LiveState(db);
   const writer = new PingWriter(db, live, lifecycle, {
@@ -80,11 +80,18 @@ describe('PingWriter', () => {
     expect(live.get(f.driverId)?.online).toBe(true);
   });
 
-  it('moves every journal row in slices, including rows it did not append, and still dedupes after', async () => {
-    const { f, writer, who, replies, ping } = setup(changeStopStatus, 20);
+  // A file database compacts in a worker thread on its own connection; an in-memory one on the main thread.
+  it.each([
+    ['a worker thread', undefined],
+    ['the main thread', ':memory:'],
+  ])('moves every journal row but the newest in %s, including rows it did not append, and still dedupes after', async (_, file) => {
+    const { f, writer, who, replies, ping } = setup(changeStopStatus, 20, file);
+    const journal = () => (db.prepare('SELECT seq FROM ping_journal ORDER BY id').all() as { seq: number }[]).map((r) => r.seq);
+    const stored = () => (db.prepare('SELECT seq FROM pings WHERE driver_id = ? ORDER BY seq').all(f.driverId) as { seq: number }[]).map((r) => r.seq);
+    const upTo = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
     for (let seq = 1; seq <= 30; seq++) writer.enqueuePing(who, ping(seq, 52 + seq / 100), (r) => replies.push(r));
     writer.flush();
-    // A row the writer does not know of: the slices are then selected in SQL, and nothing is lost.
+    // A row the writer does not know of: rounds are planned from the journal itself, so it moves too.
     appendPing(db, {
       driverId: f.driverId,
       seq: 100,
@@ -99,20 +106,30 @@ describe('PingWriter', () => {
       batteryPct: null,
       receivedAt: new Date().toISOString(),
     });
+    // The newest row waits for a later round: an empty journal would number new rows from 1 again.
     await vi.waitFor(() => {
-      expect(db.prepare('SELECT COUNT(*) AS n FROM ping_journal').get()).toEqual({ n: 0 });
+      expect(journal()).toEqual([100]);
     }, { timeout: 5000 });
-    const stored = () => (db.prepare('SELECT seq FROM pings WHERE driver_id = ? ORDER BY seq').all(f.driverId) as { seq: number }[]).map((r) => r.seq);
-    expect(stored()).toEqual([...Array.from({ length: 30 }, (_, i) => i + 1), 100]);
-    for (let seq = 31; seq <= 40; seq++) writer.enqueuePing(who, ping(seq, 52.5), (r) => replies.push(r));
-    writer.flush();
+    expect(stored()).toEqual(upTo(30));
+    // Commits while rounds run: writes interleave through the gate and nothing is lost.
+    for (let seq = 31; seq <= 40; seq++) {
+      writer.enqueuePing(who, ping(seq, 52.5), (r) => replies.push(r));
+      writer.flush();
+      await new Promise((r) => setTimeout(r, 3));
+    }
     await vi.waitFor(() => {
-      expect(db.prepare('SELECT COUNT(*) AS n FROM ping_journal').get()).toEqual({ n: 0 });
+      expect(journal()).toEqual([40]);
     }, { timeout: 5000 });
+    expect(stored()).toEqual([...upTo(39), 100]);
+    const maxId = (db.prepare('SELECT MAX(id) AS id FROM ping_journal').get() as { id: number }).id;
+    expect(maxId).toBeGreaterThan(31);
+    // Moved pings are still known: a replay is acknowledged and not stored again.
     writer.enqueuePing(who, ping(35, 51), (r) => replies.push(r));
     writer.flush();
     expect(replies.at(-1)).toEqual({ type: 'ack', seq: 35 });
-    expect(stored()).toEqual([...Array.from({ length: 40 }, (_, i) => i + 1), 100]);
-    writer.close();
+    expect(replies.filter((r) => r.type === 'ack')).toHaveLength(41);
+    await writer.close();
+    expect(stored()).toEqual([...upTo(40), 100]);
+    expect(trackOf(db, f.driverId, '0', '9', 100).filter((p) => p.seq === 40)).toHaveLength(1);
   });
 });
