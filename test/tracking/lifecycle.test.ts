@@ -145,6 +145,29 @@ describe('heartbeat and retention', () => {
     }
   });
 
+  it('needs no protocol ping from a driver that keeps sending, and drops it an interval after it goes quiet', async () => {
+    const temp = tempDir();
+    const server = await startServer(temp.file, { flushDelayMs: 5, heartbeatMs: 40, offlineAfterMs: 60_000 });
+    try {
+      const f = seedRoute(server.db, Date.now());
+      // Answers no protocol pings: only its messages keep it connected.
+      const talker = await Client.connect(`${server.ws}/ws/driver?token=${await driverToken(server, f)}`, {}, { autoPong: false });
+      for (let seq = 1; seq <= 20; seq++) {
+        talker.send(ping(seq, 52, Date.now()));
+        await new Promise((r) => setTimeout(r, 15));
+      }
+      await talker.waitFor((m) => m.seq === 20);
+      expect(talker.closed).toBeNull();
+      const quietSince = Date.now();
+      expect((await talker.waitClosed()).code).toBe(1006);
+      // One interval to notice the silence and ping, one more for the missing pong (plus a check tick).
+      expect(Date.now() - quietSince).toBeLessThan(1000);
+    } finally {
+      await server.close();
+      temp.remove();
+    }
+  });
+
   it('deletes pings older than the retention period and keeps the rest', async () => {
     const temp = tempDir();
     const server = await startServer(temp.file, { flushDelayMs: 5, retentionDays: 30 });
