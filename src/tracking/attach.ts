@@ -52,7 +52,7 @@ function printStats(writer: PingWriter, hub: TrackingHub, everyMs: number): { st
     const eluNow = performance.eventLoopUtilization();
     const eluDelta = performance.eventLoopUtilization(eluNow, elu);
     elu = eluNow;
-    const lat = Float64Array.from(writer.takeLatencies()).sort();
+    const lat = writer.takeLatencies().sort();
     const at = (p: number) => (lat.length === 0 ? null : lat[Math.min(lat.length - 1, Math.floor(p * lat.length))]!);
     // The batch and compaction stalls keep their own keys in the line; every other kind goes under longest_ms.
     const { batch = 0, compaction_chunk = 0, ...longest } = stalls.take();

@@ -20,6 +20,7 @@ import {
 import type { LiveState } from './live-state.js';
 import { isoOf } from './iso.js';
 import { JournalCompactor } from './compactor.js';
+import { SeqRing } from './seq-ring.js';
 import { stalls } from './stalls.js';
 import { WriteGate } from './write-gate.js';
 import type { AckFrame, ErrorFrame, PingFrame, StopEventFrame } from './messages.js';
@@ -62,7 +63,7 @@ interface SeqState {
   driverId: string;
   maxSeq: number;
   /** Seqs of this driver's pings in the journal (not moved yet), in append order: the oldest leaves first. */
-  journal: number[];
+  journal: SeqRing;
 }
 
 /** An error thrown by the lifecycle with a code (ApiError) becomes the driver's error frame. */
@@ -93,8 +94,12 @@ export class PingWriter {
   /** Messages committed since start (for the load benchmark and tests). */
   committed = 0;
   batches = 0;
-  /** Receive-to-commit milliseconds of messages committed since the last takeLatencies(). */
-  private latencies: number[] = [];
+  /**
+   * Receive-to-commit milliseconds of messages committed since the last takeLatencies(), in a reused typed
+   * array (a fresh array a second of 20,000 numbers was large-object garbage).
+   */
+  private latencies = new Float64Array(1024);
+  private latencyCount = 0;
   recordLatencies = false;
 
   constructor(
@@ -144,7 +149,7 @@ export class PingWriter {
   private seqStateOf(driverId: string): SeqState {
     let state = this.seqs.get(driverId);
     if (state === undefined) {
-      state = { driverId, maxSeq: maxSeqOf(this.db, driverId), journal: [] };
+      state = { driverId, maxSeq: maxSeqOf(this.db, driverId), journal: new SeqRing() };
       this.seqs.set(driverId, state);
     }
     return state;
@@ -236,7 +241,12 @@ export class PingWriter {
       this.batches++;
       if (this.recordLatencies) {
         const now = Date.now();
-        for (const item of batch) this.latencies.push(now - item.receivedMs);
+        if (this.latencyCount + batch.length > this.latencies.length) {
+          const bigger = new Float64Array(2 * (this.latencyCount + batch.length));
+          bigger.set(this.latencies.subarray(0, this.latencyCount));
+          this.latencies = bigger;
+        }
+        for (const item of batch) this.latencies[this.latencyCount++] = now - item.receivedMs;
       }
     } catch {
       for (let i = this.undoStates.length - 1; i >= 0; i--) {
@@ -349,9 +359,9 @@ export class PingWriter {
   }
 
   /** Receive-to-commit latencies since the last call (only while recordLatencies is on). */
-  takeLatencies(): number[] {
-    const out = this.latencies;
-    this.latencies = [];
+  takeLatencies(): Float64Array {
+    const out = this.latencies.slice(0, this.latencyCount);
+    this.latencyCount = 0;
     return out;
   }
 
