@@ -12,7 +12,8 @@
  *     [--prof-dir DIR]  (CPU profile of the server process)
  *     [--server-flags "--max-semi-space-size=64"]  (node flags for the server process only, space-separated;
  *     default: the flags of `npm start`; pass "" for none)
- *     [--heap-sample FILE]  (where the server's promoted objects are allocated: sampling heap profile)
+ *     [--heap-sample FILE [--heap-sample-all]]  (where the server's promoted objects, or with --heap-sample-all all its
+ *     allocations, are allocated: sampling heap profile)
  *     [--dispatchers N]  (N /ws/live clients subscribed to all drivers: their update rate and lag per step)
  *     [--server-log FILE]  (every line the server prints, stamped with the generator's clock in s)
  */
@@ -103,6 +104,8 @@ const serverLog: string | null = arg('server-log', '') === '' ? null : arg('serv
  * the old generation's garbage comes from. FILE is a .heapprofile (Chrome DevTools) and a summary is printed.
  */
 const heapSampleFile: string | null = arg('heap-sample', '') === '' ? null : arg('heap-sample', '');
+/** --heap-sample-all: with --heap-sample, every allocation (also what scavenges free): where the allocation rate comes from. */
+const heapSampleAll = process.argv.includes('--heap-sample-all');
 
 interface SamplingNode {
   callFrame: { functionName: string; url: string; lineNumber: number };
@@ -152,7 +155,7 @@ function summarizeHeapSample(root: SamplingNode, top = 25): string {
   };
   walk(root, []);
   const rows = [...bySite].sort((a, b) => b[1] - a[1]).slice(0, top);
-  return [`promoted (sampled) ${(total / 2 ** 20).toFixed(1)} MB`, ...rows.map(([k, v]) => `${((100 * v) / total).toFixed(1).padStart(5)} %  ${k}`)].join('\n');
+  return [`${heapSampleAll ? 'allocated' : 'promoted'} (sampled) ${(total / 2 ** 20).toFixed(1)} MB`, ...rows.map(([k, v]) => `${((100 * v) / total).toFixed(1).padStart(5)} %  ${k}`)].join('\n');
 }
 
 async function startServer(file: string): Promise<{ child: ChildProcess; port: number; inspectorUrl: string | null }> {
@@ -336,7 +339,7 @@ async function main(): Promise<void> {
     await inspector?.call('HeapProfiler.startSampling', {
       samplingInterval: 16384,
       includeObjectsCollectedByMajorGC: true,
-      includeObjectsCollectedByMinorGC: false,
+      includeObjectsCollectedByMinorGC: heapSampleAll,
     });
     let best = { rate: 0, p99: Number.NaN };
     let cursor = 0;
