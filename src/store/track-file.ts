@@ -10,6 +10,7 @@
  */
 import type Database from 'better-sqlite3';
 
+/** The table migration 003 made in the main file, now in the track file (migrations are never edited). */
 const TRACK_SCHEMA = `
 CREATE TABLE IF NOT EXISTS track.pings (
   driver_id TEXT NOT NULL,
