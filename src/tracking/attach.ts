@@ -4,6 +4,7 @@
  */
 import type { Server } from 'node:http';
 import { constants, monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
 import type { Db } from '../store/db.js';
 import { changeStopStatus } from '../store/stops.js';
 import { DEFAULT_TRACKING, type TrackingConfig } from './config.js';
@@ -93,7 +94,20 @@ function printStats(writer: PingWriter, hub: TrackingHub, everyMs: number): { st
   };
 }
 
+/**
+ * V8 pretenures objects from allocation sites whose objects often survive a scavenge: it allocates them straight
+ * in the old generation. With thousands of sockets each holding its last frame's objects (`ws`'s receiver)
+ * until its next one, that is most of them, and the old generation then filled with ~9 MB/s of short-lived
+ * objects at 20,000 pings/s: a mark-compact every few seconds, each a 100-500 ms stall on 2 cores. Without
+ * pretenuring they die young (promotion fell 5.6x, see bench/RESULTS.md). Read by V8 at each GC, so it can be set
+ * at run time, and any process that serves driver sockets gets it.
+ */
+function keepSocketGarbageYoung(): void {
+  setFlagsFromString('--no-allocation-site-pretenuring');
+}
+
 export function attachTracking(server: Server, deps: TrackingDeps): CloseTracking {
+  keepSocketGarbageYoung();
   const config: TrackingConfig = { ...DEFAULT_TRACKING, ...deps.config };
   config.flushDelayMs = Math.min(250, config.flushDelayMs);
   // Compaction inserts one row per driver into that driver's newest track pages; with thousands of drivers
