@@ -55,7 +55,8 @@ async function stopDate(baseUrl: string, token: string): Promise<string> {
   return date;
 }
 
-const server = spawn(process.execPath, ['--import', 'tsx', resolve('src/server.ts')], {
+// The node flags of `npm start` (package.json), so the demo's server is the one users run.
+const server = spawn(process.execPath, ['--max-semi-space-size=64', '--import', 'tsx', resolve('src/server.ts')], {
   env: { ...process.env, MILKRUN_DB: dbFile },
   stdio: ['ignore', 'pipe', 'inherit'],
 });
