@@ -8,8 +8,8 @@
  * walks the WAL index's hash tables, so the longer the run the slower each compaction slice. So once the log is
  * past `restartAfterFrames` and a PASSIVE pass has copied most of it, a RESTART pass copies the few frames left
  * (it holds writers off only for that, and holds the tracking write gate meanwhile, so the main thread defers
- * its commits instead of sleeping in SQLite's busy handler) and makes
- * the next commit write the log from its start.
+ * its commits instead of sleeping in SQLite's busy handler) and makes the next commit write the log from its
+ * start.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';

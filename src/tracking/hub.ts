@@ -302,7 +302,6 @@ export class TrackingHub {
     return closed;
   }
 
-  /** Sockets whose turn it is: terminated when they did not answer the previous ping, else pinged again. */
   /**
    * A socket silent for a whole interval is pinged; one still silent an interval later is dropped. A driver
    * that keeps sending needs no ping (its messages prove the connection): at 5,000 drivers that saves a

@@ -120,7 +120,7 @@ export class PingWriter {
     });
   }
 
-  /** Moves the whole journal now, in one transaction (tests, shutdown). */
+  /** Moves the whole journal now, but for its newest row (tests, shutdown; see compactPingJournal). */
   compact(): number {
     const moved = this.gate.run(() => compactPingJournal(this.db));
     this.forgetJournal(Number.POSITIVE_INFINITY);
@@ -199,10 +199,7 @@ export class PingWriter {
    * (meanwhile the event loop keeps reading sockets) rather than sleep in SQLite's busy handler.
    */
   private flushSoon(): void {
-    if (this.timer !== null) {
-      clearTimeout(this.timer);
-      this.timer = null;
-    }
+    this.clearTimer();
     if (this.queue.length === 0) return;
     if (!this.gate.tryEnter()) {
       this.timer = setTimeout(() => this.flushSoon(), 1);
@@ -217,12 +214,15 @@ export class PingWriter {
 
   /** Commits everything queued now (waiting, if need be, for a background writer's step to end). */
   flush(): void {
-    if (this.timer !== null) {
-      clearTimeout(this.timer);
-      this.timer = null;
-    }
+    this.clearTimer();
     if (this.queue.length === 0) return;
     this.gate.run(() => this.commitQueued());
+  }
+
+  private clearTimer(): void {
+    if (this.timer === null) return;
+    clearTimeout(this.timer);
+    this.timer = null;
   }
 
   /** Commits everything queued in one transaction, then releases the replies. The caller holds the gate. */

@@ -29,5 +29,8 @@ export class StallMeter {
   }
 }
 
-/** The process's meter: the hub's timers, the writer's batches (`batch`) and compaction (`compact_plan`, `compaction_chunk`). */
+/**
+ * The process's meter: the hub's timers, the writer's batches (`batch`) and compaction (`compaction_copy` per copy
+ * step, `compaction_chunk` per journal trim).
+ */
 export const stalls = new StallMeter();
