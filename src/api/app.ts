@@ -14,7 +14,8 @@ import { nominatimGeocoder } from '../geocode/nominatim.js';
 import type { Db } from '../store/db.js';
 import { randomBase32 } from '../store/ids.js';
 import { failInterruptedJobs } from '../store/jobs.js';
-import { ApiError, errorHandler, notFoundHandler } from './errors.js';
+import { errorHandler, notFoundHandler } from './errors.js';
+import { DomainError } from '../errors.js';
 import { addAuth } from './plugins/auth.js';
 import { addIdempotency } from './plugins/idempotency.js';
 import { createJobRunner } from './planning/jobs.js';
@@ -120,7 +121,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         timeWindow: config.rateLimit.windowMs,
         keyGenerator: (request) => request.auth?.tokenId ?? request.ip,
         errorResponseBuilder: (_request, context) =>
-          new ApiError('rate_limited', `Rate limit of ${context.max} requests exceeded; retry in ${context.after}`, {
+          new DomainError('rate_limited', `Rate limit of ${context.max} requests exceeded; retry in ${context.after}`, {
             limit: context.max,
             retry_after_s: Math.ceil(context.ttl / 1000),
           }),

@@ -1,12 +1,12 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 
-/**
- * The one table of error codes and their HTTP statuses. Other modules add their codes here (one line each).
- * Clients switch on `code`; the message is for people.
- */
+import { DomainError, type ErrorCode } from '../errors.js';
+
+/** HTTP status of each error code (the codes and their meaning live in `src/errors.ts`). */
 export const ERROR_STATUS = {
   validation_error: 400,
+  unknown_field: 400,
   bad_request: 400,
   invalid_geometry: 400,
   unauthorized: 401,
@@ -19,33 +19,20 @@ export const ERROR_STATUS = {
   idempotency_in_progress: 409,
   wrong_zone: 409,
   webhook_limit_reached: 409,
+  stop_closed: 409,
+  outside_service_area: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  headers_too_large: 431,
   unsolvable: 422,
   geocoding_failed: 422,
-  outside_service_area: 409,
   webhook_url_refused: 422,
   rate_limited: 429,
   internal: 500,
   unavailable: 503,
-} as const satisfies Record<string, number>;
+} as const satisfies Record<ErrorCode, number>;
 
-export type ErrorCode = keyof typeof ERROR_STATUS;
-
-/** An error meant for the client: its code decides the status, `details` says which input was wrong. */
-export class ApiError extends Error {
-  readonly code: ErrorCode;
-  readonly statusCode: number;
-  readonly details: unknown;
-
-  constructor(code: ErrorCode, message: string, details?: unknown) {
-    super(message);
-    this.name = 'ApiError';
-    this.code = code;
-    this.statusCode = ERROR_STATUS[code];
-    this.details = details ?? null;
-  }
-}
+export type { ErrorCode };
 
 export interface ErrorEnvelope {
   error: { code: string; message: string; details: unknown; requestId: string };
@@ -102,13 +89,13 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 
 /** Turns anything thrown into the status and the envelope. 5xx never leak internals. */
 export function toEnvelope(
-  error: FastifyError | ApiError | Error,
+  error: FastifyError | DomainError | Error,
   request: FastifyRequest,
 ): { status: number; body: ErrorEnvelope } {
   const requestId = String(request.id);
-  if (error instanceof ApiError) {
+  if (error instanceof DomainError) {
     return {
-      status: error.statusCode,
+      status: ERROR_STATUS[error.code],
       body: { error: { code: error.code, message: error.message, details: error.details, requestId } },
     };
   }

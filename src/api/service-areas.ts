@@ -1,6 +1,6 @@
 /**
  * How stop writes learn their service area. `app.serviceAreas` holds the implementation; the service-areas module
- * provides the real one. `locate` throws `ApiError('outside_service_area')` when the organization has areas and
+ * provides the real one. `locate` throws `DomainError('outside_service_area')` when the organization has areas and
  * none contains the point.
  */
 export interface ServiceAreaLocator {

@@ -1,4 +1,4 @@
-import { ApiError } from '../api/errors.js';
+import { DomainError } from '../errors.js';
 import type { Driver, DriverInput, DriverPatch } from '../api/schemas/drivers.js';
 import { nowIso, stmt, type Db } from './db.js';
 import { definedOnly } from './patch.js';
@@ -66,7 +66,7 @@ function checkVehicle(db: Db, orgId: string, vehicleId: string | null | undefine
   if (!vehicleId) return;
   const found = stmt(db, 'SELECT 1 FROM vehicles WHERE organization_id = ? AND id = ?').get(orgId, vehicleId);
   if (!found) {
-    throw new ApiError('validation_error', `Unknown vehicle ${vehicleId}`, [
+    throw new DomainError('validation_error', `Unknown vehicle ${vehicleId}`, [
       { field: 'vehicle_id', message: 'no such vehicle', value: vehicleId },
     ]);
   }

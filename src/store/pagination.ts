@@ -1,4 +1,4 @@
-import { ApiError } from '../api/errors.js';
+import { DomainError } from '../errors.js';
 
 /**
  * Opaque list cursors: base64url of `{ r: rowid }`, the last row of the previous page. Rowids only grow,
@@ -16,7 +16,7 @@ export function decodeCursor(cursor: string | undefined): number {
   } catch {
     // fall through to the error below
   }
-  throw new ApiError('validation_error', 'Invalid cursor', [
+  throw new DomainError('validation_error', 'Invalid cursor', [
     { field: 'querystring.cursor', message: 'not a cursor from a previous page', value: cursor },
   ]);
 }

@@ -1,4 +1,4 @@
-import { ApiError } from '../api/errors.js';
+import { DomainError } from '../errors.js';
 import type { Route, RouteListQuery, RouteStop, RouteSummary } from '../api/schemas/routes.js';
 import { nowIso, stmt, type Db } from './db.js';
 import { recordEvent } from './events.js';
@@ -186,10 +186,10 @@ function assignStops(
       | { status: string; route_id: string | null }
       | undefined;
     if (!s) {
-      throw new ApiError('validation_error', `Unknown stop ${p.stop_id}`, [{ field: 'stop_ids', message: 'no such stop', value: p.stop_id }]);
+      throw new DomainError('validation_error', `Unknown stop ${p.stop_id}`, [{ field: 'stop_ids', message: 'no such stop', value: p.stop_id }]);
     }
     if (s.status !== 'pending') {
-      throw new ApiError('conflict', `Stop ${p.stop_id} is ${s.status}${s.route_id ? ` on route ${s.route_id}` : ''}; only pending stops can be routed`, {
+      throw new DomainError('conflict', `Stop ${p.stop_id} is ${s.status}${s.route_id ? ` on route ${s.route_id}` : ''}; only pending stops can be routed`, {
         stop_id: p.stop_id,
         status: s.status,
         route_id: s.route_id,
@@ -203,7 +203,7 @@ function assignStops(
 export function appendRouteStops(db: Db, orgId: string, routeId: string, plan: readonly RouteStopPlan[], actor: string): void {
   db.transaction(() => {
     const route = getRouteSummary(db, orgId, routeId);
-    if (!route) throw new ApiError('not_found', `Route ${routeId} not found`);
+    if (!route) throw new DomainError('not_found', `Route ${routeId} not found`);
     const max = stmt(db, 'SELECT COALESCE(MAX(position), -1) AS p FROM route_stops WHERE route_id = ?').get(routeId) as { p: number };
     assignStops(db, orgId, routeId, plan, route.driver_id, actor);
     writeStopPlan(db, routeId, plan, max.p + 1);
@@ -220,13 +220,13 @@ export function removeRouteStops(db: Db, orgId: string, routeId: string, stopIds
         | { status: string; route_id: string | null }
         | undefined;
       if (!s || s.route_id !== routeId) {
-        throw new ApiError('not_found', `Stop ${stopId} is not on route ${routeId}`, { stop_id: stopId });
+        throw new DomainError('not_found', `Stop ${stopId} is not on route ${routeId}`, { stop_id: stopId });
       }
       if (s.status === 'assigned') changeStopStatus(db, orgId, stopId, 'pending', {}, actor);
       else if (s.status === 'completed' || s.status === 'failed' || s.status === 'cancelled') {
-        throw new ApiError('conflict', `Stop ${stopId} is ${s.status}; it stays on the route as a record`, { stop_id: stopId, status: s.status });
+        throw new DomainError('conflict', `Stop ${stopId} is ${s.status}; it stays on the route as a record`, { stop_id: stopId, status: s.status });
       } else {
-        throw new ApiError('conflict', `Stop ${stopId} is ${s.status}; the driver is on the way`, { stop_id: stopId, status: s.status });
+        throw new DomainError('conflict', `Stop ${stopId} is ${s.status}; the driver is on the way`, { stop_id: stopId, status: s.status });
       }
     }
     stmt(db, 'UPDATE routes SET optimized = 0, updated_at = ? WHERE id = ?').run(nowIso(), routeId);
@@ -262,7 +262,7 @@ export function replanRoute(
 export function setRouteDriver(db: Db, orgId: string, routeId: string, driverId: string | null): Route {
   return db.transaction(() => {
     if (driverId && !stmt(db, 'SELECT 1 FROM drivers WHERE organization_id = ? AND id = ?').get(orgId, driverId)) {
-      throw new ApiError('validation_error', `Unknown driver ${driverId}`, [{ field: 'driver_id', message: 'no such driver', value: driverId }]);
+      throw new DomainError('validation_error', `Unknown driver ${driverId}`, [{ field: 'driver_id', message: 'no such driver', value: driverId }]);
     }
     const now = nowIso();
     stmt(db, 'UPDATE routes SET driver_id = ?, updated_at = ? WHERE id = ? AND organization_id = ?').run(driverId, now, routeId, orgId);

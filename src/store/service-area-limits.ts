@@ -1,4 +1,4 @@
-import { ApiError } from '../api/errors.js';
+import { DomainError } from '../errors.js';
 import { stmt, type Db } from './db.js';
 import { serviceAreasFor } from './service-areas.js';
 
@@ -41,7 +41,7 @@ export function setAllowedAreas(db: Db, orgId: string, kind: LimitedResource, id
       .map((areaId, index) => ({ areaId, index }))
       .filter(({ areaId }) => !exists.get(orgId, areaId));
     if (unknown.length > 0) {
-      throw new ApiError(
+      throw new DomainError(
         'validation_error',
         `Unknown service area ${unknown[0]!.areaId}`,
         unknown.map(({ areaId, index }) => ({ field: `service_area_ids[${index}]`, message: 'no such service area', value: areaId })),
@@ -91,7 +91,7 @@ export function assertCrewMayServe(
     .filter((s) => s.service_area_id === null || !allowed.has(s.service_area_id));
   if (wrong.length === 0) return;
   const first = wrong[0]!;
-  throw new ApiError(
+  throw new DomainError(
     'wrong_zone',
     `Stop ${first.stop_id} is in ${first.service_area_id ?? 'no service area'}, outside the areas its route's vehicle or driver may serve`,
     {

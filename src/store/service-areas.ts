@@ -1,4 +1,4 @@
-import { ApiError } from '../api/errors.js';
+import { DomainError } from '../errors.js';
 import type { ServiceAreaLocator } from '../api/service-areas.js';
 import type { ServiceArea, ServiceAreaInput, ServiceAreaPatch } from '../api/schemas/service-areas.js';
 import type { AreaMultiPolygon, BBox2D } from '../geo/geojson-schema.js';
@@ -53,7 +53,7 @@ function validGeometry(geojson: ServiceAreaInput['geojson']): { geometry: AreaMu
   const result = validateAreaGeoJson(geojson);
   if (!result.ok) {
     const first = result.problems[0]!;
-    throw new ApiError('invalid_geometry', `Invalid geometry: ${first.message}`, result.problems);
+    throw new DomainError('invalid_geometry', `Invalid geometry: ${first.message}`, result.problems);
   }
   return { geometry: result.geometry, bbox: result.bbox };
 }
@@ -101,7 +101,7 @@ export class ServiceAreaStore implements ServiceAreaLocator {
     if (!this.hasAreas(orgId)) return { areaId: null };
     const ids = this.index.lookup(orgId, lat, lng);
     if (ids.length === 0) {
-      throw new ApiError('outside_service_area', `The point (${lat}, ${lng}) is outside every service area`, { lat, lng });
+      throw new DomainError('outside_service_area', `The point (${lat}, ${lng}) is outside every service area`, { lat, lng });
     }
     return { areaId: ids[0]! };
   }
@@ -165,7 +165,7 @@ export class ServiceAreaStore implements ServiceAreaLocator {
         | { id: string }
         | undefined;
       if (holder && holder.id !== id) {
-        throw new ApiError('conflict', `external_id ${patch.external_id} already names service area ${holder.id}`, {
+        throw new DomainError('conflict', `external_id ${patch.external_id} already names service area ${holder.id}`, {
           field: 'external_id', value: patch.external_id, service_area_id: holder.id,
         });
       }

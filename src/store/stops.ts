@@ -1,4 +1,4 @@
-import { ApiError } from '../api/errors.js';
+import { DomainError } from '../errors.js';
 import type { Stop, StopHistoryEntry, StopInput, StopListQuery, StopPatch, StopStatus } from '../api/schemas/stops.js';
 import { nowIso, stmt, type Db } from './db.js';
 import { definedOnly } from './patch.js';
@@ -334,16 +334,16 @@ export function changeStopStatus(
 ): Stop {
   return db.transaction(() => {
     const cur = getStop(db, orgId, stopId);
-    if (!cur) throw new ApiError('not_found', `Stop ${stopId} not found`);
+    if (!cur) throw new DomainError('not_found', `Stop ${stopId} not found`);
     if (!STOP_TRANSITIONS[cur.status].includes(to)) {
-      throw new ApiError('invalid_transition', `A ${cur.status} stop cannot become ${to}`, {
+      throw new DomainError('invalid_transition', `A ${cur.status} stop cannot become ${to}`, {
         from: cur.status,
         to,
         allowed: STOP_TRANSITIONS[cur.status],
       });
     }
     if (to === 'failed' && !details.reason) {
-      throw new ApiError('validation_error', 'A failed stop needs a reason', [
+      throw new DomainError('validation_error', 'A failed stop needs a reason', [
         { field: 'reason', message: 'required when status is failed', value: details.reason ?? null },
       ]);
     }

@@ -1,4 +1,4 @@
-import { ApiError } from '../api/errors.js';
+import { DomainError } from '../errors.js';
 import type { Vehicle, VehicleInput, VehiclePatch } from '../api/schemas/vehicles.js';
 import { nowIso, stmt, type Db } from './db.js';
 import { getDepot } from './depots.js';
@@ -80,7 +80,7 @@ export function allVehicles(db: Db, orgId: string): Vehicle[] {
 function depotPoint(db: Db, orgId: string, depotId: string, field: string): { lat: number; lng: number } {
   const depot = getDepot(db, orgId, depotId);
   if (!depot) {
-    throw new ApiError('validation_error', `Unknown depot ${depotId}`, [{ field, message: 'no such depot', value: depotId }]);
+    throw new DomainError('validation_error', `Unknown depot ${depotId}`, [{ field, message: 'no such depot', value: depotId }]);
   }
   return { lat: depot.lat, lng: depot.lng };
 }

@@ -66,7 +66,7 @@ interface SeqState {
   journal: SeqRing;
 }
 
-/** An error thrown by the lifecycle with a code (ApiError) becomes the driver's error frame. */
+/** An error thrown by the lifecycle with a code (DomainError) becomes the driver's error frame. */
 function codeOf(err: unknown): { code: string; message: string } | undefined {
   if (err instanceof Error && 'code' in err && typeof err.code === 'string') return { code: err.code, message: err.message };
   return undefined;

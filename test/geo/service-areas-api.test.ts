@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiError } from '../../src/api/errors.js';
+import { ERROR_STATUS } from '../../src/api/errors.js';
+import { DomainError } from '../../src/errors.js';
 import { nowIso } from '../../src/store/db.js';
 import { newId } from '../../src/store/ids.js';
 import {
@@ -293,9 +294,9 @@ describe('service areas over HTTP', () => {
     } catch (error) {
       thrown = error;
     }
-    expect(thrown).toBeInstanceOf(ApiError);
-    expect((thrown as ApiError).code).toBe('outside_service_area');
-    expect((thrown as ApiError).statusCode).toBe(409);
+    expect(thrown).toBeInstanceOf(DomainError);
+    expect((thrown as DomainError).code).toBe('outside_service_area');
+    expect(ERROR_STATUS[(thrown as DomainError).code]).toBe(409);
     // The index is rebuilt from the table on start: a fresh store answers the same.
     expect(new ServiceAreaStore(t.db).lookupIds(orgId, 12, 12)).toEqual([a.data.id]);
     await api('DELETE', `/api/v1/service-areas/${a.data.id}`);
@@ -325,14 +326,14 @@ describe('service areas over HTTP', () => {
     const nowhere = { id: 'stp_x', service_area_id: null };
     const crew = { vehicleId: vehicle.data.id as string, driverId: driver.data.id as string };
     expect(() => assertCrewMayServe(t.db, orgId, crew, [northStop])).not.toThrow();
-    let thrown: ApiError | undefined;
+    let thrown: DomainError | undefined;
     try {
       assertCrewMayServe(t.db, orgId, crew, [northStop, southStop, nowhere]);
     } catch (error) {
-      thrown = error as ApiError;
+      thrown = error as DomainError;
     }
     expect(thrown?.code).toBe('wrong_zone');
-    expect(thrown?.statusCode).toBe(409);
+    expect(thrown && ERROR_STATUS[thrown.code]).toBe(409);
     expect(thrown?.details).toMatchObject({
       allowed_service_area_ids: [north.data.id],
       stops: [

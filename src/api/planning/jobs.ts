@@ -1,6 +1,6 @@
 import type { Db } from '../../store/db.js';
 import { createJob, updateJob } from '../../store/jobs.js';
-import { ApiError } from '../errors.js';
+import { DomainError } from '../../errors.js';
 
 /** Runs long work (optimizations) after answering 202; its state lives in the `jobs` table. */
 export interface JobRunner {
@@ -42,11 +42,11 @@ export function createJobRunner(db: Db): JobRunner {
           updateJob(db, id, { status: 'succeeded', progress: 1, result });
         } catch (err) {
           const e =
-            err instanceof ApiError
+            err instanceof DomainError
               ? err
               : controller.signal.aborted
-                ? new ApiError('unavailable', 'The server stopped while the job ran')
-                : new ApiError('internal', 'Job failed');
+                ? new DomainError('unavailable', 'The server stopped while the job ran')
+                : new DomainError('internal', 'Job failed');
           updateJob(db, id, { status: 'failed', error: { code: e.code, message: e.message, details: e.details } });
         }
       })();

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
-import { ApiError } from '../errors.js';
+import { DomainError } from '../../errors.js';
 import type { AutoOptimizeBody, InlineStop, InlineVehicle, PlanBody, PlanOptions, Route } from '../schemas/routes.js';
 import type { Stop } from '../schemas/stops.js';
 import type { Vehicle } from '../schemas/vehicles.js';
@@ -62,7 +62,7 @@ function inlineVehicle(app: FastifyInstance, orgId: string, v: z.infer<typeof In
   const depotPoint = (id: string | null | undefined, field: string) => {
     if (!id) return null;
     const d = getDepot(app.db, orgId, id);
-    if (!d) throw new ApiError('validation_error', `Unknown depot ${id}`, [{ field: `vehicles[${index}].${field}`, message: 'no such depot', value: id }]);
+    if (!d) throw new DomainError('validation_error', `Unknown depot ${id}`, [{ field: `vehicles[${index}].${field}`, message: 'no such depot', value: id }]);
     return { lat: d.lat, lng: d.lng };
   };
   return {
@@ -97,10 +97,10 @@ export function resolvePlanInput(
     if (!vehicle) unknown.push({ field: `vehicles[${i}]`, message: 'no such vehicle', value: v });
     return vehicle ? planningVehicleOf(vehicle) : null;
   });
-  if (unknown.length > 0) throw new ApiError('validation_error', 'Unknown stop or vehicle ids', unknown);
+  if (unknown.length > 0) throw new DomainError('validation_error', 'Unknown stop or vehicle ids', unknown);
   const ids = new Set<string>();
   for (const s of stops) {
-    if (ids.has(s!.id)) throw new ApiError('validation_error', `Stop ${s!.id} is listed twice`, [{ field: 'stops', message: 'duplicate', value: s!.id }]);
+    if (ids.has(s!.id)) throw new DomainError('validation_error', `Stop ${s!.id} is listed twice`, [{ field: 'stops', message: 'duplicate', value: s!.id }]);
     ids.add(s!.id);
   }
   // Service areas become skills: a stop goes only to vehicles allowed in its area.
@@ -115,8 +115,8 @@ export async function solvePlan(
   options: PlanOptions,
   control: JobControl = {},
 ): Promise<PlanAnswer> {
-  if (vehicles.length === 0) throw new ApiError('unsolvable', 'No vehicles to plan with', { stops: stops.length, vehicles: 0 });
-  if (stops.length === 0) throw new ApiError('unsolvable', 'No stops to plan', { stops: 0, vehicles: vehicles.length });
+  if (vehicles.length === 0) throw new DomainError('unsolvable', 'No vehicles to plan with', { stops: stops.length, vehicles: 0 });
+  if (stops.length === 0) throw new DomainError('unsolvable', 'No stops to plan', { stops: 0, vehicles: vehicles.length });
   const { problem, epochMs } = toProblem(stops, vehicles);
   const solution = await app.solver.solve(problem, {
     timeLimitS: options.time_limit_s,
@@ -127,7 +127,7 @@ export async function solvePlan(
   });
   const answer = fromSolution(solution, epochMs);
   if (answer.routes.length === 0) {
-    throw new ApiError('unsolvable', 'No stop can be served by these vehicles', { unassigned: answer.unassigned });
+    throw new DomainError('unsolvable', 'No stop can be served by these vehicles', { unassigned: answer.unassigned });
   }
   return answer;
 }
@@ -160,19 +160,19 @@ export async function autoOptimize(
   control: JobControl = {},
 ): Promise<AutoOptimizeResult> {
   const stops = stopsOfDay(app.db, orgId, body.date, 'pending').map(planningStopOf);
-  if (stops.length === 0) throw new ApiError('unsolvable', `No pending stops on ${body.date}`, { date: body.date });
+  if (stops.length === 0) throw new DomainError('unsolvable', `No pending stops on ${body.date}`, { date: body.date });
   const busy = vehiclesBusyOn(app.db, orgId, body.date);
   let fleet = allVehicles(app.db, orgId);
   if (body.vehicle_ids) {
     const wanted = new Set(body.vehicle_ids);
     const missing = body.vehicle_ids.filter((id) => !fleet.some((v) => v.id === id));
     if (missing.length > 0) {
-      throw new ApiError('validation_error', 'Unknown vehicles', missing.map((id) => ({ field: 'vehicle_ids', message: 'no such vehicle', value: id })));
+      throw new DomainError('validation_error', 'Unknown vehicles', missing.map((id) => ({ field: 'vehicle_ids', message: 'no such vehicle', value: id })));
     }
     fleet = fleet.filter((v) => wanted.has(v.id));
   }
   fleet = fleet.filter((v) => !busy.has(v.id));
-  if (fleet.length === 0) throw new ApiError('unsolvable', `No vehicle is free on ${body.date}`, { date: body.date, busy: [...busy] });
+  if (fleet.length === 0) throw new DomainError('unsolvable', `No vehicle is free on ${body.date}`, { date: body.date, busy: [...busy] });
 
   const mids = stops.flatMap((s) => (s.time_windows[0] ? [(Date.parse(s.time_windows[0].from) + Date.parse(s.time_windows[0].to)) / 2] : []));
   const anchor = mids.length > 0 ? mids.reduce((a, b) => a + b, 0) / mids.length : Date.parse(`${body.date}T12:00:00Z`);
@@ -252,7 +252,7 @@ export async function reoptimizeRoute(
   control: JobControl = {},
 ): Promise<{ route: Route; changed: boolean; unassigned: PlanAnswer['unassigned'] }> {
   const route = getRoute(app.db, orgId, routeId);
-  if (!route) throw new ApiError('not_found', `Route ${routeId} not found`);
+  if (!route) throw new DomainError('not_found', `Route ${routeId} not found`);
   if (route.optimized) return { route, changed: false, unassigned: [] };
   const done = route.stops.filter((s) => s.status === 'completed' || s.status === 'failed' || s.status === 'cancelled');
   const fixed = route.stops.filter((s) => s.status === 'en_route' || s.status === 'arrived');

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { ApiError } from '../errors.js';
+import { DomainError } from '../../errors.js';
 import { findActiveToken, tokenRevocations, touchToken } from '../../store/tokens.js';
 import { TokenCache } from '../token-cache.js';
 import '../types.js';
@@ -16,9 +16,9 @@ export function isWrite(method: string): boolean {
 
 function bearer(request: FastifyRequest): string {
   const header = request.headers.authorization;
-  if (!header) throw new ApiError('unauthorized', 'Missing Authorization header (expected "Bearer mk_live_...")');
+  if (!header) throw new DomainError('unauthorized', 'Missing Authorization header (expected "Bearer mk_live_...")');
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  if (!match) throw new ApiError('unauthorized', 'Authorization header must be "Bearer <token>"');
+  if (!match) throw new DomainError('unauthorized', 'Authorization header must be "Bearer <token>"');
   return match[1]!;
 }
 
@@ -37,12 +37,12 @@ export function addAuth(app: FastifyInstance): void {
     let found = cache.get(token, generation, now);
     if (!found) {
       found = token.startsWith('mk_') ? findActiveToken(app.db, token) : undefined;
-      if (!found) throw new ApiError('unauthorized', 'Invalid or revoked token');
+      if (!found) throw new DomainError('unauthorized', 'Invalid or revoked token');
       cache.set(token, generation, now, found);
     }
     request.auth = { organizationId: found.organizationId, tokenId: found.id, scope: found.scope };
     if (isWrite(request.method) && found.scope !== 'full_access') {
-      throw new ApiError('forbidden', 'This token is read-only; writes need a full_access token');
+      throw new DomainError('forbidden', 'This token is read-only; writes need a full_access token');
     }
     if ((lastTouch.get(found.id) ?? 0) + TOUCH_EVERY_MS < now) {
       lastTouch.set(found.id, now);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ApiError } from '../errors.js';
+import { DomainError } from '../../errors.js';
 import { isWrite } from './auth.js';
 import {
   claimIdempotency,
@@ -33,7 +33,7 @@ export function addIdempotency(app: FastifyInstance): void {
     if (raw === undefined) return;
     const key = Array.isArray(raw) ? raw[0]! : raw;
     if (key === '' || key.length > MAX_KEY_LENGTH) {
-      throw new ApiError('validation_error', `Idempotency-Key must be 1–${MAX_KEY_LENGTH} characters`, [
+      throw new DomainError('validation_error', `Idempotency-Key must be 1–${MAX_KEY_LENGTH} characters`, [
         { field: 'headers.idempotency-key', message: 'invalid length', value: key },
       ]);
     }
@@ -44,13 +44,13 @@ export function addIdempotency(app: FastifyInstance): void {
       const stale = existing.status === null && Date.parse(existing.created_at) + STALE_CLAIM_MS < Date.now();
       if (!stale) {
         if (existing.method !== request.method || existing.path !== request.url || existing.body_hash !== hash) {
-          throw new ApiError('idempotency_conflict', 'This Idempotency-Key was used with a different request', {
+          throw new DomainError('idempotency_conflict', 'This Idempotency-Key was used with a different request', {
             key,
             original: { method: existing.method, path: existing.path },
           });
         }
         if (existing.status === null) {
-          throw new ApiError('idempotency_in_progress', 'A request with this Idempotency-Key is still running', { key });
+          throw new DomainError('idempotency_in_progress', 'A request with this Idempotency-Key is still running', { key });
         }
         reply.header('idempotent-replayed', 'true');
         if (existing.content_type) reply.header('content-type', existing.content_type);

@@ -10,7 +10,7 @@ import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { ApiError } from '../errors.js';
+import { DomainError } from '../../errors.js';
 
 export interface DashboardOptions {
   /** Leaflet tile URL template (`https://tile.example/{z}/{x}/{y}.png`); null draws on a plain background. */
@@ -110,7 +110,7 @@ export default async function dashboardRoutes(app: FastifyInstance, options: Das
   });
 
   const send = (reply: FastifyReply, asset: Asset | undefined, what: string) => {
-    if (!asset) throw new ApiError('not_found', `No dashboard file ${what}`);
+    if (!asset) throw new DomainError('not_found', `No dashboard file ${what}`);
     // no-cache: the browser revalidates, so an upgraded server never runs with stale page modules.
     return reply.header('content-type', asset.contentType).header('cache-control', 'no-cache').send(asset.body);
   };

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { ApiError } from '../errors.js';
+import { DomainError } from '../../errors.js';
 import { Deleted, errorResponses, IdParams, listOf, ListQuery } from '../schemas/common.js';
 import { Depot, DepotInput, DepotPatch } from '../schemas/depots.js';
 import { deleteDepot, getDepot, listDepots, updateDepot, upsertDepot } from '../../store/depots.js';
@@ -25,7 +25,7 @@ export default async function depotRoutes(root: FastifyInstance): Promise<void> 
 
   app.get('/depots/:id', { schema: { tags, params: IdParams, response: { 200: Depot, ...errorResponses } } }, async (req) => {
     const depot = getDepot(app.db, req.auth.organizationId, req.params.id);
-    if (!depot) throw new ApiError('not_found', `Depot ${req.params.id} not found`);
+    if (!depot) throw new DomainError('not_found', `Depot ${req.params.id} not found`);
     return depot;
   });
 
@@ -34,14 +34,14 @@ export default async function depotRoutes(root: FastifyInstance): Promise<void> 
     { schema: { tags, params: IdParams, body: DepotPatch, response: { 200: Depot, ...errorResponses } } },
     async (req) => {
       const depot = updateDepot(app.db, req.auth.organizationId, req.params.id, req.body);
-      if (!depot) throw new ApiError('not_found', `Depot ${req.params.id} not found`);
+      if (!depot) throw new DomainError('not_found', `Depot ${req.params.id} not found`);
       return depot;
     },
   );
 
   app.delete('/depots/:id', { schema: { tags, params: IdParams, response: { 200: Deleted, ...errorResponses } } }, async (req) => {
     if (!deleteDepot(app.db, req.auth.organizationId, req.params.id)) {
-      throw new ApiError('not_found', `Depot ${req.params.id} not found`);
+      throw new DomainError('not_found', `Depot ${req.params.id} not found`);
     }
     return { id: req.params.id, deleted: true as const };
   });

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { ApiError } from '../errors.js';
+import { DomainError } from '../../errors.js';
 import { Deleted, errorResponses, IdParams, listOf, ListQuery } from '../schemas/common.js';
 import { Driver, DriverInput, DriverPatch } from '../schemas/drivers.js';
 import { deleteDriver, getDriver, listDrivers, updateDriver, upsertDriver } from '../../store/drivers.js';
@@ -25,7 +25,7 @@ export default async function driverRoutes(root: FastifyInstance): Promise<void>
 
   app.get('/drivers/:id', { schema: { tags, params: IdParams, response: { 200: Driver, ...errorResponses } } }, async (req) => {
     const driver = getDriver(app.db, req.auth.organizationId, req.params.id);
-    if (!driver) throw new ApiError('not_found', `Driver ${req.params.id} not found`);
+    if (!driver) throw new DomainError('not_found', `Driver ${req.params.id} not found`);
     return driver;
   });
 
@@ -34,14 +34,14 @@ export default async function driverRoutes(root: FastifyInstance): Promise<void>
     { schema: { tags, params: IdParams, body: DriverPatch, response: { 200: Driver, ...errorResponses } } },
     async (req) => {
       const driver = updateDriver(app.db, req.auth.organizationId, req.params.id, req.body);
-      if (!driver) throw new ApiError('not_found', `Driver ${req.params.id} not found`);
+      if (!driver) throw new DomainError('not_found', `Driver ${req.params.id} not found`);
       return driver;
     },
   );
 
   app.delete('/drivers/:id', { schema: { tags, params: IdParams, response: { 200: Deleted, ...errorResponses } } }, async (req) => {
     if (!deleteDriver(app.db, req.auth.organizationId, req.params.id)) {
-      throw new ApiError('not_found', `Driver ${req.params.id} not found`);
+      throw new DomainError('not_found', `Driver ${req.params.id} not found`);
     }
     return { id: req.params.id, deleted: true as const };
   });

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ApiError } from '../errors.js';
+import { DomainError } from '../../errors.js';
 import { errorResponses, IdParams } from '../schemas/common.js';
 import { getJob } from '../../store/jobs.js';
 
@@ -20,7 +20,7 @@ export default async function jobRoutes(root: FastifyInstance): Promise<void> {
   const app = root.withTypeProvider<ZodTypeProvider>();
   app.get('/jobs/:id', { schema: { tags: ['jobs'], params: IdParams, response: { 200: Job, ...errorResponses } } }, async (req) => {
     const job = getJob(app.db, req.auth.organizationId, req.params.id);
-    if (!job) throw new ApiError('not_found', `Job ${req.params.id} not found`);
+    if (!job) throw new DomainError('not_found', `Job ${req.params.id} not found`);
     return job;
   });
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ApiError } from '../errors.js';
+import { DomainError } from '../../errors.js';
 import { errorResponses, IdParams, listOf } from '../schemas/common.js';
 import {
   DriverBody,
@@ -46,18 +46,18 @@ const Geometry = z.object({
   properties: z.object({ route_id: z.string(), stop_ids: z.array(z.string()) }),
 });
 
-function notFound(id: string): ApiError {
-  return new ApiError('not_found', `Route ${id} not found`);
+function notFound(id: string): DomainError {
+  return new DomainError('not_found', `Route ${id} not found`);
 }
 
 /** Pending stops of this organization, timed in the given order for a route driven by `vehicleId`. */
 function planFor(app: FastifyInstance, orgId: string, stopIds: readonly string[], vehicleId: string | null, field: string) {
   const missing = stopIds.filter((id) => !getStop(app.db, orgId, id));
   if (missing.length > 0) {
-    throw new ApiError('validation_error', 'Unknown stops', missing.map((value) => ({ field, message: 'no such stop', value })));
+    throw new DomainError('validation_error', 'Unknown stops', missing.map((value) => ({ field, message: 'no such stop', value })));
   }
   if (new Set(stopIds).size !== stopIds.length) {
-    throw new ApiError('validation_error', 'A stop is listed twice', [{ field, message: 'duplicate stop ids', value: stopIds }]);
+    throw new DomainError('validation_error', 'A stop is listed twice', [{ field, message: 'duplicate stop ids', value: stopIds }]);
   }
   return scheduleRoute(
     stopIds.map((id) => planningStopOf(getStop(app.db, orgId, id)!)),
@@ -86,17 +86,17 @@ export default async function routeRoutes(root: FastifyInstance): Promise<void> 
       const orgId = req.auth.organizationId;
       const b = req.body;
       if (b.vehicle_id && !getVehicle(app.db, orgId, b.vehicle_id)) {
-        throw new ApiError('validation_error', `Unknown vehicle ${b.vehicle_id}`, [{ field: 'vehicle_id', message: 'no such vehicle', value: b.vehicle_id }]);
+        throw new DomainError('validation_error', `Unknown vehicle ${b.vehicle_id}`, [{ field: 'vehicle_id', message: 'no such vehicle', value: b.vehicle_id }]);
       }
       if (b.driver_id && !getDriver(app.db, orgId, b.driver_id)) {
-        throw new ApiError('validation_error', `Unknown driver ${b.driver_id}`, [{ field: 'driver_id', message: 'no such driver', value: b.driver_id }]);
+        throw new DomainError('validation_error', `Unknown driver ${b.driver_id}`, [{ field: 'driver_id', message: 'no such driver', value: b.driver_id }]);
       }
       const existingId = b.external_id ? findRouteIdByExternalId(app.db, orgId, b.external_id) : undefined;
       if (existingId) {
         // Upsert: the route's own fields are updated in place; its stops change only through the stop endpoints.
         const current = getRoute(app.db, orgId, existingId)!.stops.map((s) => s.stop_id);
         if (b.stop_ids.length > 0 && b.stop_ids.join(',') !== current.join(',')) {
-          throw new ApiError('conflict', `Route ${existingId} (external_id ${b.external_id}) exists with other stops; change them with PUT /routes/${existingId}/stops or /order`, {
+          throw new DomainError('conflict', `Route ${existingId} (external_id ${b.external_id}) exists with other stops; change them with PUT /routes/${existingId}/stops or /order`, {
             route_id: existingId,
             stop_ids: current,
           });
@@ -187,7 +187,7 @@ export default async function routeRoutes(root: FastifyInstance): Promise<void> 
       const current = new Set(route.stops.map((s) => s.stop_id));
       const wanted = req.body.stop_ids;
       if (wanted.length !== current.size || new Set(wanted).size !== wanted.length || !wanted.every((id) => current.has(id))) {
-        throw new ApiError('validation_error', 'stop_ids must list every stop of the route exactly once', [
+        throw new DomainError('validation_error', 'stop_ids must list every stop of the route exactly once', [
           { field: 'stop_ids', message: `expected a permutation of the route's ${current.size} stops`, value: wanted },
         ]);
       }
@@ -209,7 +209,7 @@ export default async function routeRoutes(root: FastifyInstance): Promise<void> 
     const route = getRoute(app.db, orgId, req.params.id);
     if (!route) throw notFound(req.params.id);
     if (!getVehicle(app.db, orgId, req.body.vehicle_id)) {
-      throw new ApiError('validation_error', `Unknown vehicle ${req.body.vehicle_id}`, [{ field: 'vehicle_id', message: 'no such vehicle', value: req.body.vehicle_id }]);
+      throw new DomainError('validation_error', `Unknown vehicle ${req.body.vehicle_id}`, [{ field: 'vehicle_id', message: 'no such vehicle', value: req.body.vehicle_id }]);
     }
     assertCrewMayServeStops(app.db, orgId, { vehicleId: req.body.vehicle_id, driverId: route.driver_id }, route.stops.map((s) => s.stop_id));
     setRouteVehicle(app.db, orgId, route.id, req.body.vehicle_id);

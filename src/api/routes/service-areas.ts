@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ApiError } from '../errors.js';
+import { DomainError } from '../../errors.js';
 import { errorResponses, IdParams, listOf, ListQuery } from '../schemas/common.js';
 import {
   AllowedAreas,
@@ -68,7 +68,7 @@ export default async function serviceAreaRoutes(root: FastifyInstance): Promise<
     { schema: { tags, params: IdParams, response: { 200: ServiceArea, ...errorResponses } } },
     async (req) => {
       const area = areas.get(req.auth.organizationId, req.params.id);
-      if (!area) throw new ApiError('not_found', `Service area ${req.params.id} not found`);
+      if (!area) throw new DomainError('not_found', `Service area ${req.params.id} not found`);
       return area;
     },
   );
@@ -78,7 +78,7 @@ export default async function serviceAreaRoutes(root: FastifyInstance): Promise<
     { schema: { tags, params: IdParams, body: ServiceAreaPatch, response: { 200: ServiceArea, ...errorResponses } } },
     async (req) => {
       const area = areas.update(req.auth.organizationId, req.params.id, req.body);
-      if (!area) throw new ApiError('not_found', `Service area ${req.params.id} not found`);
+      if (!area) throw new DomainError('not_found', `Service area ${req.params.id} not found`);
       return area;
     },
   );
@@ -88,7 +88,7 @@ export default async function serviceAreaRoutes(root: FastifyInstance): Promise<
     { schema: { tags, params: IdParams, response: { 200: AreaDeleted, ...errorResponses } } },
     async (req) => {
       const { deleted, stopsRefiled } = areas.delete(req.auth.organizationId, req.params.id);
-      if (!deleted) throw new ApiError('not_found', `Service area ${req.params.id} not found`);
+      if (!deleted) throw new DomainError('not_found', `Service area ${req.params.id} not found`);
       return { id: req.params.id, deleted: true as const, stops_refiled: stopsRefiled };
     },
   );
@@ -100,7 +100,7 @@ export default async function serviceAreaRoutes(root: FastifyInstance): Promise<
       { schema: { tags, params: IdParams, response: { 200: AllowedAreas, ...errorResponses } } },
       async (req) => {
         const ids = allowedAreas(app.db, req.auth.organizationId, kind, req.params.id);
-        if (!ids) throw new ApiError('not_found', `${kind === 'vehicle' ? 'Vehicle' : 'Driver'} ${req.params.id} not found`);
+        if (!ids) throw new DomainError('not_found', `${kind === 'vehicle' ? 'Vehicle' : 'Driver'} ${req.params.id} not found`);
         return { id: req.params.id, service_area_ids: ids };
       },
     );
@@ -117,7 +117,7 @@ export default async function serviceAreaRoutes(root: FastifyInstance): Promise<
       },
       async (req) => {
         const ids = setAllowedAreas(app.db, req.auth.organizationId, kind, req.params.id, req.body.service_area_ids);
-        if (!ids) throw new ApiError('not_found', `${kind === 'vehicle' ? 'Vehicle' : 'Driver'} ${req.params.id} not found`);
+        if (!ids) throw new DomainError('not_found', `${kind === 'vehicle' ? 'Vehicle' : 'Driver'} ${req.params.id} not found`);
         return { id: req.params.id, service_area_ids: ids };
       },
     );

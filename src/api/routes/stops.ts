@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ApiError, fieldName, valueAt, type FieldIssue } from '../errors.js';
+import { fieldName, valueAt, type FieldIssue } from '../errors.js';
+import { DomainError } from '../../errors.js';
 import { errorResponses, IdParams, listOf } from '../schemas/common.js';
 import {
   StatusChange,
@@ -49,19 +50,19 @@ async function placeStop(
   let { lat, lng } = input;
   if ((lat === undefined) !== (lng === undefined)) {
     const field = lat === undefined ? 'lat' : 'lng';
-    throw new ApiError('validation_error', 'lat and lng go together', [
+    throw new DomainError('validation_error', 'lat and lng go together', [
       { field: `${prefix}${field}`, message: 'required when the other coordinate is given', value: null },
     ]);
   }
   if (lat === undefined || lng === undefined) {
     if (!app.geocoder) {
-      throw new ApiError('validation_error', 'Coordinates are required (no geocoder is configured)', [
+      throw new DomainError('validation_error', 'Coordinates are required (no geocoder is configured)', [
         { field: `${prefix}lat`, message: 'required', value: null },
         { field: `${prefix}lng`, message: 'required', value: null },
       ]);
     }
     if (!input.address) {
-      throw new ApiError('validation_error', 'Give coordinates or an address to geocode', [
+      throw new DomainError('validation_error', 'Give coordinates or an address to geocode', [
         { field: `${prefix}address`, message: 'required without lat/lng', value: input.address ?? null },
       ]);
     }
@@ -70,10 +71,10 @@ async function placeStop(
       found = await app.geocoder.geocode(input.address);
     } catch (err) {
       app.log.warn({ err }, 'geocoder failed');
-      throw new ApiError('unavailable', 'The geocoder did not answer; send coordinates or retry later');
+      throw new DomainError('unavailable', 'The geocoder did not answer; send coordinates or retry later');
     }
     if (!found) {
-      throw new ApiError('geocoding_failed', `Address not found: ${input.address}`, [
+      throw new DomainError('geocoding_failed', `Address not found: ${input.address}`, [
         { field: `${prefix}address`, message: 'not found by the geocoder', value: input.address },
       ]);
     }
@@ -135,7 +136,7 @@ export default async function stopRoutes(root: FastifyInstance): Promise<void> {
       const orgId = req.auth.organizationId;
       const raw = req.body.stops;
       if (raw.length > MAX_BULK_STOPS) {
-        throw new ApiError('payload_too_large', `At most ${MAX_BULK_STOPS} stops per bulk request, got ${raw.length}`, {
+        throw new DomainError('payload_too_large', `At most ${MAX_BULK_STOPS} stops per bulk request, got ${raw.length}`, {
           max: MAX_BULK_STOPS,
           received: raw.length,
         });
@@ -160,7 +161,7 @@ export default async function stopRoutes(root: FastifyInstance): Promise<void> {
           resolved.push({ ...parsed.data, ...(await placeStop(app, orgId, parsed.data, `stops[${i}].`)) });
         } catch (err) {
           // A geocoder outage is not this stop's fault: the whole request fails as unavailable.
-          if (!(err instanceof ApiError) || err.code === 'unavailable') throw err;
+          if (!(err instanceof DomainError) || err.code === 'unavailable') throw err;
           const details = Array.isArray(err.details) ? (err.details as FieldIssue[]) : [{ field: `stops[${i}]`, message: err.message }];
           for (const d of details) issues.push({ ...d, index: i, message: `${err.code}: ${d.message}` });
         }
@@ -168,7 +169,7 @@ export default async function stopRoutes(root: FastifyInstance): Promise<void> {
       if (issues.length > 0) {
         // Only stops outside every service area: the same 409 as a single create, still naming each index.
         const code = issues.every((x) => x.message.startsWith('outside_service_area:')) ? 'outside_service_area' : 'validation_error';
-        throw new ApiError(code, `${new Set(issues.map((x) => x.index)).size} of ${raw.length} stops are invalid; nothing was written`, issues);
+        throw new DomainError(code, `${new Set(issues.map((x) => x.index)).size} of ${raw.length} stops are invalid; nothing was written`, issues);
       }
       const results = upsertStopsAtomically(app.db, orgId, resolved, actorOf(req.auth));
       const created = results.filter((r) => r.created).length;
@@ -178,14 +179,14 @@ export default async function stopRoutes(root: FastifyInstance): Promise<void> {
 
   app.get('/stops/:id', { schema: { tags, params: IdParams, response: { 200: Stop, ...errorResponses } } }, async (req) => {
     const stop = getStop(app.db, req.auth.organizationId, req.params.id);
-    if (!stop) throw new ApiError('not_found', `Stop ${req.params.id} not found`);
+    if (!stop) throw new DomainError('not_found', `Stop ${req.params.id} not found`);
     return stop;
   });
 
   app.patch('/stops/:id', { schema: { tags, params: IdParams, body: StopPatch, response: { 200: Stop, ...errorResponses } } }, async (req) => {
     const orgId = req.auth.organizationId;
     const cur = getStop(app.db, orgId, req.params.id);
-    if (!cur) throw new ApiError('not_found', `Stop ${req.params.id} not found`);
+    if (!cur) throw new DomainError('not_found', `Stop ${req.params.id} not found`);
     const patch: ResolvedStopPatch = { ...req.body };
     if (req.body.lat !== undefined || req.body.lng !== undefined) {
       Object.assign(patch, await placeStop(app, orgId, { lat: req.body.lat ?? cur.lat, lng: req.body.lng ?? cur.lng }));
@@ -198,7 +199,7 @@ export default async function stopRoutes(root: FastifyInstance): Promise<void> {
     { schema: { tags, params: IdParams, response: { 200: z.object({ id: z.string(), deleted: z.literal(true) }), ...errorResponses } } },
     async (req) => {
       if (!deleteStop(app.db, req.auth.organizationId, req.params.id)) {
-        throw new ApiError('not_found', `Stop ${req.params.id} not found`);
+        throw new DomainError('not_found', `Stop ${req.params.id} not found`);
       }
       return { id: req.params.id, deleted: true as const };
     },
@@ -226,7 +227,7 @@ export default async function stopRoutes(root: FastifyInstance): Promise<void> {
     { schema: { tags, params: IdParams, response: { 200: z.object({ data: z.array(StopHistoryEntry) }), ...errorResponses } } },
     async (req) => {
       const orgId = req.auth.organizationId;
-      if (!getStop(app.db, orgId, req.params.id)) throw new ApiError('not_found', `Stop ${req.params.id} not found`);
+      if (!getStop(app.db, orgId, req.params.id)) throw new DomainError('not_found', `Stop ${req.params.id} not found`);
       return { data: stopHistory(app.db, orgId, req.params.id) };
     },
   );

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ApiError } from '../errors.js';
+import { DomainError } from '../../errors.js';
 import { errorResponses, IdParams } from '../schemas/common.js';
 import { createToken, listTokens, revokeToken } from '../../store/tokens.js';
 
@@ -40,7 +40,7 @@ export default async function tokenRoutes(root: FastifyInstance): Promise<void> 
 
   app.delete('/tokens/:id', { schema: { tags, params: IdParams, response: { 200: TokenRecord, ...errorResponses } } }, async (req) => {
     const record = revokeToken(app.db, req.auth.organizationId, req.params.id);
-    if (!record) throw new ApiError('not_found', `Token ${req.params.id} not found`);
+    if (!record) throw new DomainError('not_found', `Token ${req.params.id} not found`);
     return record;
   });
 }

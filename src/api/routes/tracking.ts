@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ApiError } from '../errors.js';
+import { DomainError } from '../../errors.js';
 import { errorResponses, IdParams, IsoDateTime, listOf } from '../schemas/common.js';
 import { createDriverToken, driverExists, listDriverTokens, revokeDriverToken, trackOf } from '../../store/tracking.js';
 import { driverTokenRevoked, liveStateOf } from '../../tracking/registry.js';
@@ -66,7 +66,7 @@ export default async function trackingRoutes(root: FastifyInstance): Promise<voi
   const app = root.withTypeProvider<ZodTypeProvider>();
 
   const requireDriver = (orgId: string, driverId: string) => {
-    if (!driverExists(app.db, orgId, driverId)) throw new ApiError('not_found', `Driver ${driverId} not found`);
+    if (!driverExists(app.db, orgId, driverId)) throw new DomainError('not_found', `Driver ${driverId} not found`);
   };
 
   app.post(
@@ -96,7 +96,7 @@ export default async function trackingRoutes(root: FastifyInstance): Promise<voi
       const { id, tokenId } = req.params;
       requireDriver(req.auth.organizationId, id);
       const token = revokeDriverToken(app.db, req.auth.organizationId, id, tokenId);
-      if (token === undefined) throw new ApiError('not_found', `Token ${tokenId} of driver ${id} not found`);
+      if (token === undefined) throw new DomainError('not_found', `Token ${tokenId} of driver ${id} not found`);
       driverTokenRevoked(app.db, tokenId);
       return token;
     },
@@ -128,7 +128,7 @@ export default async function trackingRoutes(root: FastifyInstance): Promise<voi
       const { from, to, format, limit } = req.query;
       const fromIso = from === undefined ? new Date(0).toISOString() : new Date(Date.parse(from)).toISOString();
       const toIso = to === undefined ? END_OF_TIME : new Date(Date.parse(to)).toISOString();
-      if (fromIso > toIso) throw new ApiError('validation_error', '`from` must not be after `to`');
+      if (fromIso > toIso) throw new DomainError('validation_error', '`from` must not be after `to`');
       const rows = trackOf(app.db, req.params.id, fromIso, toIso, limit + 1);
       const truncated = rows.length > limit;
       const points = truncated ? rows.slice(0, limit) : rows;

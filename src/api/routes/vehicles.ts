@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { ApiError } from '../errors.js';
+import { DomainError } from '../../errors.js';
 import { Deleted, errorResponses, IdParams, listOf, ListQuery } from '../schemas/common.js';
 import { Vehicle, VehicleInput, VehiclePatch } from '../schemas/vehicles.js';
 import { deleteVehicle, getVehicle, listVehicles, updateVehicle, upsertVehicle } from '../../store/vehicles.js';
@@ -25,7 +25,7 @@ export default async function vehicleRoutes(root: FastifyInstance): Promise<void
 
   app.get('/vehicles/:id', { schema: { tags, params: IdParams, response: { 200: Vehicle, ...errorResponses } } }, async (req) => {
     const vehicle = getVehicle(app.db, req.auth.organizationId, req.params.id);
-    if (!vehicle) throw new ApiError('not_found', `Vehicle ${req.params.id} not found`);
+    if (!vehicle) throw new DomainError('not_found', `Vehicle ${req.params.id} not found`);
     return vehicle;
   });
 
@@ -34,14 +34,14 @@ export default async function vehicleRoutes(root: FastifyInstance): Promise<void
     { schema: { tags, params: IdParams, body: VehiclePatch, response: { 200: Vehicle, ...errorResponses } } },
     async (req) => {
       const vehicle = updateVehicle(app.db, req.auth.organizationId, req.params.id, req.body);
-      if (!vehicle) throw new ApiError('not_found', `Vehicle ${req.params.id} not found`);
+      if (!vehicle) throw new DomainError('not_found', `Vehicle ${req.params.id} not found`);
       return vehicle;
     },
   );
 
   app.delete('/vehicles/:id', { schema: { tags, params: IdParams, response: { 200: Deleted, ...errorResponses } } }, async (req) => {
     if (!deleteVehicle(app.db, req.auth.organizationId, req.params.id)) {
-      throw new ApiError('not_found', `Vehicle ${req.params.id} not found`);
+      throw new DomainError('not_found', `Vehicle ${req.params.id} not found`);
     }
     return { id: req.params.id, deleted: true as const };
   });

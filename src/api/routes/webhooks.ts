@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ApiError } from '../errors.js';
+import { DomainError } from '../../errors.js';
 import { Deleted, errorResponses, IdParams } from '../schemas/common.js';
 import {
   createWebhookEndpoint,
@@ -119,14 +119,14 @@ export default async function webhookRoutes(root: FastifyInstance): Promise<void
   async function acceptableUrl(url: string): Promise<string> {
     const check = await checkWebhookUrl(url, { allowPrivate: config.allowPrivate });
     if (!check.ok) {
-      throw new ApiError('webhook_url_refused', `Webhook URL refused: ${check.message}`, [{ field: 'url', message: check.code, value: url }]);
+      throw new DomainError('webhook_url_refused', `Webhook URL refused: ${check.message}`, [{ field: 'url', message: check.code, value: url }]);
     }
     return check.url.href;
   }
 
   function endpointOr404(orgId: string, id: string): WebhookEndpointRow {
     const row = getWebhookEndpoint(app.db, orgId, id);
-    if (!row) throw new ApiError('not_found', `Webhook ${id} not found`);
+    if (!row) throw new DomainError('not_found', `Webhook ${id} not found`);
     return row;
   }
 
@@ -138,7 +138,7 @@ export default async function webhookRoutes(root: FastifyInstance): Promise<void
       config.maxEndpointsPerOrg,
     );
     if (row === 'limit_reached') {
-      throw new ApiError('webhook_limit_reached', `An organization can have at most ${config.maxEndpointsPerOrg} webhook endpoints`, {
+      throw new DomainError('webhook_limit_reached', `An organization can have at most ${config.maxEndpointsPerOrg} webhook endpoints`, {
         limit: config.maxEndpointsPerOrg,
       });
     }
@@ -168,14 +168,14 @@ export default async function webhookRoutes(root: FastifyInstance): Promise<void
       ...(req.body.topics !== undefined && { topics: req.body.topics }),
       ...(req.body.active !== undefined && { active: req.body.active }),
     });
-    if (!row) throw new ApiError('not_found', `Webhook ${req.params.id} not found`);
+    if (!row) throw new DomainError('not_found', `Webhook ${req.params.id} not found`);
     // Re-enabled endpoints resume their queue now rather than at the next poll.
     if (req.body.active === true) ringWebhookDispatcher();
     return webhookView(row);
   });
 
   app.delete('/webhooks/:id', { schema: { tags, params: IdParams, response: { 200: Deleted, ...errorResponses } } }, async (req) => {
-    if (!deleteWebhookEndpoint(app.db, req.auth.organizationId, req.params.id)) throw new ApiError('not_found', `Webhook ${req.params.id} not found`);
+    if (!deleteWebhookEndpoint(app.db, req.auth.organizationId, req.params.id)) throw new DomainError('not_found', `Webhook ${req.params.id} not found`);
     return { id: req.params.id, deleted: true as const };
   });
 
@@ -184,7 +184,7 @@ export default async function webhookRoutes(root: FastifyInstance): Promise<void
     { schema: { tags, params: IdParams, response: { 200: WebhookWithSecret, ...errorResponses } } },
     async (req) => {
       const row = rotateWebhookSecret(app.db, req.auth.organizationId, req.params.id, config.secretGraceMs);
-      if (!row) throw new ApiError('not_found', `Webhook ${req.params.id} not found`);
+      if (!row) throw new DomainError('not_found', `Webhook ${req.params.id} not found`);
       return { ...webhookView(row), secret: row.secret, previous_secret_expires_at: row.previous_secret_expires_at };
     },
   );
@@ -194,7 +194,7 @@ export default async function webhookRoutes(root: FastifyInstance): Promise<void
     { schema: { tags, params: IdParams, response: { 202: z.object({ event_id: z.string() }), ...errorResponses } } },
     async (req, reply) => {
       const row = endpointOr404(req.auth.organizationId, req.params.id);
-      if (row.active !== 1) throw new ApiError('conflict', `Webhook ${row.id} is not active; enable it first`, { disabled_reason: row.disabled_reason });
+      if (row.active !== 1) throw new DomainError('conflict', `Webhook ${row.id} is not active; enable it first`, { disabled_reason: row.disabled_reason });
       const eventId = enqueueWebhookTest(app.db, row);
       ringWebhookDispatcher();
       return reply.status(202).send({ event_id: eventId });
@@ -214,7 +214,7 @@ export default async function webhookRoutes(root: FastifyInstance): Promise<void
     async (req) => {
       const row = endpointOr404(req.auth.organizationId, req.params.id);
       const before = req.query.cursor === undefined ? null : Number(req.query.cursor);
-      if (before !== null && !Number.isSafeInteger(before)) throw new ApiError('validation_error', 'Invalid cursor', [{ field: 'cursor', message: 'not a cursor from this list', value: req.query.cursor }]);
+      if (before !== null && !Number.isSafeInteger(before)) throw new DomainError('validation_error', 'Invalid cursor', [{ field: 'cursor', message: 'not a cursor from this list', value: req.query.cursor }]);
       const rows = listWebhookDeliveries(app.db, row.id, req.query.limit + 1, before);
       const page = rows.slice(0, req.query.limit);
       const attempts = listWebhookAttempts(app.db, page.map((d) => d.id), ATTEMPTS_PER_DELIVERY);
@@ -232,8 +232,8 @@ export default async function webhookRoutes(root: FastifyInstance): Promise<void
     async (req, reply) => {
       const row = endpointOr404(req.auth.organizationId, req.params.id);
       const result = redeliverWebhook(app.db, row.id, req.params.deliveryId);
-      if (result === undefined) throw new ApiError('not_found', `Delivery ${req.params.deliveryId} not found`);
-      if (result === 'pending') throw new ApiError('conflict', `Delivery ${req.params.deliveryId} is still being attempted`);
+      if (result === undefined) throw new DomainError('not_found', `Delivery ${req.params.deliveryId} not found`);
+      if (result === 'pending') throw new DomainError('conflict', `Delivery ${req.params.deliveryId} is still being attempted`);
       ringWebhookDispatcher();
       const fresh = getWebhookDelivery(app.db, row.id, result.id) ?? result;
       return reply.status(202).send(deliveryView(fresh, listWebhookAttempts(app.db, [fresh.id], ATTEMPTS_PER_DELIVERY).get(fresh.id) ?? []));
