@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import WebSocket from 'ws';
 import { buildApp } from '../../src/api/app.js';
-import { inProcessSolver } from '../../src/api/planning/solver-port.js';
+import { inProcessSolver } from '../../src/planning/solver-port.js';
 import { DEFAULT_CONFIG } from '../../src/config.js';
 import { optimizeDemoDay } from '../../src/demo/optimize-day.js';
 import { seedDemo } from '../../src/demo/seed.js';

@@ -2,8 +2,8 @@ import type { Config } from '../config.js';
 import type { Geocoder } from '../geocode/geocoder.js';
 import type { Db } from '../store/db.js';
 import type { TokenScope } from '../store/tokens.js';
-import type { SolverPort } from './planning/solver-port.js';
-import type { JobRunner } from './planning/jobs.js';
+import type { SolverPort } from '../planning/solver-port.js';
+import type { JobRunner } from '../planning/jobs.js';
 import type { ServiceAreaLocator } from './service-areas.js';
 
 /** Who is calling: set by the auth plugin on every `/api/v1` request. */

@@ -5,6 +5,7 @@ import { definedOnly } from './patch.js';
 import { recordEvent } from './events.js';
 import { newId } from './ids.js';
 import { decodeCursor, toPage, type Page } from './pagination.js';
+export type { Driver };
 
 interface DriverRow {
   _rowid: number;

@@ -5,6 +5,7 @@ import { recordEvent } from './events.js';
 import { newId } from './ids.js';
 import { decodeCursor, toPage, type Page } from './pagination.js';
 import { changeStopStatus } from './stops.js';
+export type { Route, RouteStop, RouteSummary };
 
 /** A stop's place and planned times on a route, as written. */
 export interface RouteStopPlan {

@@ -6,6 +6,7 @@ import { recordEvent } from './events.js';
 import { newId } from './ids.js';
 import { decodeCursor, encodeCursor, toPage, type Page } from './pagination.js';
 import { localDateOf, toUtcIso } from './time.js';
+export type { Stop, StopStatus };
 
 /** A create body whose coordinates are known (given or geocoded) and whose service area was looked up. */
 export type ResolvedStopInput = StopInput & { lat: number; lng: number; service_area_id: string | null };

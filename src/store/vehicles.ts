@@ -7,6 +7,7 @@ import { recordEvent } from './events.js';
 import { newId } from './ids.js';
 import { decodeCursor, toPage, type Page } from './pagination.js';
 import { toUtcIso } from './time.js';
+export type { Vehicle };
 
 interface VehicleRow {
   _rowid: number;

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { run as tokenCommand } from '../../src/commands/token.js';
 import { seedDemo } from '../../src/demo/seed.js';
-import { inProcessSolver } from '../../src/api/planning/solver-port.js';
+import { inProcessSolver } from '../../src/planning/solver-port.js';
 import { client, makeApp, orgWithToken, removeDir } from './helpers.js';
 
 describe('restart, demo seed, token CLI', () => {

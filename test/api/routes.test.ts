@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inProcessSolver } from '../../src/api/planning/solver-port.js';
+import { inProcessSolver } from '../../src/planning/solver-port.js';
 import { haversineM } from '../../src/geo/haversine.js';
 import { setDriverPosition } from '../../src/store/drivers.js';
 import { client, makeApp, orgWithToken, removeDir, type TestApp } from './helpers.js';

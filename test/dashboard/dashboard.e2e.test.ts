@@ -11,7 +11,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { buildApp } from '../../src/api/app.js';
-import { inProcessSolver } from '../../src/api/planning/solver-port.js';
+import { inProcessSolver } from '../../src/planning/solver-port.js';
 import { DEFAULT_CONFIG, type Config } from '../../src/config.js';
 import { openDb, type Db } from '../../src/store/db.js';
 import { ensureOrganization } from '../../src/store/organizations.js';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/api/app.js';
-import { inProcessSolver } from '../../src/api/planning/solver-port.js';
+import { inProcessSolver } from '../../src/planning/solver-port.js';
 import { DEFAULT_CONFIG, type Config } from '../../src/config.js';
 import { startDemoDrivers } from '../../src/demo/demo-drivers.js';
 import { prepareDemoDay } from '../../src/demo/optimize-day.js';

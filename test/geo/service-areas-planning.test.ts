@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SolverPort } from '../../src/api/planning/solver-port.js';
+import type { SolverPort } from '../../src/planning/solver-port.js';
 import { solve } from '../../src/solver/solve.js';
 import { seedServiceAreas } from '../../src/store/seed-service-areas.js';
 import { client, makeApp, orgWithToken, removeDir, type TestApp } from '../api/helpers.js';

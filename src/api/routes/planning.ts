@@ -12,7 +12,7 @@ import {
   PlanOptions,
   Route,
 } from '../schemas/routes.js';
-import { autoOptimize, reoptimizeRoute, resolvePlanInput, solvePlan } from '../planning/planner.js';
+import { autoOptimize, reoptimizeRoute, resolvePlanInput, solvePlan } from '../../planning/planner.js';
 import { actorOf } from './stops.js';
 
 const tags = ['optimization'];

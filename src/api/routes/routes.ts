@@ -13,8 +13,8 @@ import {
   StopIdsBody,
   VehicleBody,
 } from '../schemas/routes.js';
-import { planningStopOf, rescheduleRoute, routeVehicle } from '../planning/planner.js';
-import { scheduleRoute } from '../planning/schedule-route.js';
+import { planningStopOf, rescheduleRoute, routeVehicle } from '../../planning/planner.js';
+import { scheduleRoute } from '../../planning/schedule-route.js';
 import {
   appendRouteStops,
   createRoute,

@@ -1,4 +1,4 @@
-import type { Solution, UnassignedReason } from '../../solver/model.js';
+import type { Solution, UnassignedReason } from '../solver/model.js';
 
 export interface PlannedStop {
   stop_id: string;

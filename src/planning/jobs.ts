@@ -1,6 +1,6 @@
-import type { Db } from '../../store/db.js';
-import { createJob, updateJob } from '../../store/jobs.js';
-import { DomainError } from '../../errors.js';
+import type { Db } from '../store/db.js';
+import { createJob, updateJob } from '../store/jobs.js';
+import { DomainError } from '../errors.js';
 
 /** Runs long work (optimizations) after answering 202; its state lives in the `jobs` table. */
 export interface JobRunner {

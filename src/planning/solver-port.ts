@@ -1,6 +1,6 @@
-import type { BalanceOption, Minimize, Problem, Solution } from '../../solver/model.js';
-import { solve } from '../../solver/solve.js';
-import { solveInWorker } from '../../workers/solve-pool.js';
+import type { BalanceOption, Minimize, Problem, Solution } from '../solver/model.js';
+import { solve } from '../solver/solve.js';
+import { solveInWorker } from '../workers/solve-pool.js';
 
 /** What the API asks of a solve: a time budget, and the planner's preferences. */
 export interface PlanSolveOptions {

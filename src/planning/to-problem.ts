@@ -1,4 +1,4 @@
-import type { Job, Problem, Vehicle as SolverVehicle } from '../../solver/model.js';
+import type { Job, Problem, Vehicle as SolverVehicle } from '../solver/model.js';
 
 /** A stop as planning needs it (stored or inline); times are ISO instants. */
 export interface PlanningStop {

@@ -1,16 +1,17 @@
-import type { FastifyInstance } from 'fastify';
-import type { z } from 'zod';
-import { DomainError } from '../../errors.js';
-import type { AutoOptimizeBody, InlineStop, InlineVehicle, PlanBody, PlanOptions, Route } from '../schemas/routes.js';
-import type { Stop } from '../schemas/stops.js';
-import type { Vehicle } from '../schemas/vehicles.js';
-import { getDepot } from '../../store/depots.js';
-import { allDrivers, getDriver } from '../../store/drivers.js';
-import { createRoute, getRoute, replanRoute, vehiclesBusyOn } from '../../store/routes.js';
-import { getStop, stopsOfDay } from '../../store/stops.js';
-import { allVehicles, getVehicle } from '../../store/vehicles.js';
-import { withAreaSkills } from '../../store/service-area-limits.js';
-import { toUtcIso } from '../../store/time.js';
+import { DomainError } from '../errors.js';
+import type { Db } from '../store/db.js';
+import type { Route } from '../store/routes.js';
+import type { Stop } from '../store/stops.js';
+import type { Vehicle } from '../store/vehicles.js';
+import type { SolverPort } from './solver-port.js';
+import type { AutoOptimizeRequest, InlineStopInput, InlineVehicleInput, PlanOptions, PlanRequest } from './types.js';
+import { getDepot } from '../store/depots.js';
+import { allDrivers, getDriver } from '../store/drivers.js';
+import { createRoute, getRoute, replanRoute, vehiclesBusyOn } from '../store/routes.js';
+import { getStop, stopsOfDay } from '../store/stops.js';
+import { allVehicles, getVehicle } from '../store/vehicles.js';
+import { withAreaSkills } from '../store/service-area-limits.js';
+import { toUtcIso } from '../store/time.js';
 import { fromSolution, type PlanAnswer } from './from-solution.js';
 import { scheduleRoute, type ScheduledRoute } from './schedule-route.js';
 import { toProblem, type PlanningStop, type PlanningVehicle } from './to-problem.js';
@@ -22,6 +23,12 @@ export interface JobControl {
   signal?: AbortSignal;
 }
 const DAY_MS = 86_400_000;
+
+/** What planning works with: the store and a solver. */
+export interface PlanningDeps {
+  db: Db;
+  solver: SolverPort;
+}
 
 export function planningStopOf(s: Pick<Stop, 'id' | 'lat' | 'lng' | 'time_windows' | 'service_duration_s' | 'demand' | 'priority' | 'skills'>): PlanningStop {
   return {
@@ -50,7 +57,7 @@ export function planningVehicleOf(v: Vehicle): PlanningVehicle {
   };
 }
 
-function inlineStop(s: z.infer<typeof InlineStop>, index: number): PlanningStop {
+function inlineStop(s: InlineStopInput, index: number): PlanningStop {
   return planningStopOf({
     ...s,
     id: s.id ?? `tmp_stp_${index}`,
@@ -58,10 +65,10 @@ function inlineStop(s: z.infer<typeof InlineStop>, index: number): PlanningStop 
   });
 }
 
-function inlineVehicle(app: FastifyInstance, orgId: string, v: z.infer<typeof InlineVehicle>, index: number): PlanningVehicle {
+function inlineVehicle(deps: PlanningDeps, orgId: string, v: InlineVehicleInput, index: number): PlanningVehicle {
   const depotPoint = (id: string | null | undefined, field: string) => {
     if (!id) return null;
-    const d = getDepot(app.db, orgId, id);
+    const d = getDepot(deps.db, orgId, id);
     if (!d) throw new DomainError('validation_error', `Unknown depot ${id}`, [{ field: `vehicles[${index}].${field}`, message: 'no such depot', value: id }]);
     return { lat: d.lat, lng: d.lng };
   };
@@ -80,20 +87,20 @@ function inlineVehicle(app: FastifyInstance, orgId: string, v: z.infer<typeof In
 
 /** Stops and vehicles of a plan request: ids read from the store (400 naming the entry when unknown), inline ones taken as sent. */
 export function resolvePlanInput(
-  app: FastifyInstance,
+  deps: PlanningDeps,
   orgId: string,
-  body: z.infer<typeof PlanBody>,
+  body: PlanRequest,
 ): { stops: PlanningStop[]; vehicles: PlanningVehicle[] } {
   const unknown: { field: string; message: string; value: string }[] = [];
   const stops = body.stops.map((s, i) => {
     if (typeof s !== 'string') return inlineStop(s, i);
-    const stop = getStop(app.db, orgId, s);
+    const stop = getStop(deps.db, orgId, s);
     if (!stop) unknown.push({ field: `stops[${i}]`, message: 'no such stop', value: s });
     return stop ? planningStopOf(stop) : null;
   });
   const vehicles = body.vehicles.map((v, i) => {
-    if (typeof v !== 'string') return inlineVehicle(app, orgId, v, i);
-    const vehicle = getVehicle(app.db, orgId, v);
+    if (typeof v !== 'string') return inlineVehicle(deps, orgId, v, i);
+    const vehicle = getVehicle(deps.db, orgId, v);
     if (!vehicle) unknown.push({ field: `vehicles[${i}]`, message: 'no such vehicle', value: v });
     return vehicle ? planningVehicleOf(vehicle) : null;
   });
@@ -104,12 +111,12 @@ export function resolvePlanInput(
     ids.add(s!.id);
   }
   // Service areas become skills: a stop goes only to vehicles allowed in its area.
-  return withAreaSkills(app.db, orgId, stops as PlanningStop[], vehicles as PlanningVehicle[]);
+  return withAreaSkills(deps.db, orgId, stops as PlanningStop[], vehicles as PlanningVehicle[]);
 }
 
 /** Solves in a worker; 422 `unsolvable` when there is no vehicle or no stop can be served at all. */
 export async function solvePlan(
-  app: FastifyInstance,
+  deps: PlanningDeps,
   stops: readonly PlanningStop[],
   vehicles: readonly PlanningVehicle[],
   options: PlanOptions,
@@ -118,7 +125,7 @@ export async function solvePlan(
   if (vehicles.length === 0) throw new DomainError('unsolvable', 'No vehicles to plan with', { stops: stops.length, vehicles: 0 });
   if (stops.length === 0) throw new DomainError('unsolvable', 'No stops to plan', { stops: 0, vehicles: vehicles.length });
   const { problem, epochMs } = toProblem(stops, vehicles);
-  const solution = await app.solver.solve(problem, {
+  const solution = await deps.solver.solve(problem, {
     timeLimitS: options.time_limit_s,
     seed: options.seed ?? 1,
     minimize: options.minimize,
@@ -153,16 +160,16 @@ export interface AutoOptimizeResult {
  * writes the routes: stops become assigned. The write re-checks that every stop is still pending.
  */
 export async function autoOptimize(
-  app: FastifyInstance,
+  deps: PlanningDeps,
   orgId: string,
-  body: z.infer<typeof AutoOptimizeBody>,
+  body: AutoOptimizeRequest,
   actor: string,
   control: JobControl = {},
 ): Promise<AutoOptimizeResult> {
-  const stops = stopsOfDay(app.db, orgId, body.date, 'pending').map(planningStopOf);
+  const stops = stopsOfDay(deps.db, orgId, body.date, 'pending').map(planningStopOf);
   if (stops.length === 0) throw new DomainError('unsolvable', `No pending stops on ${body.date}`, { date: body.date });
-  const busy = vehiclesBusyOn(app.db, orgId, body.date);
-  let fleet = allVehicles(app.db, orgId);
+  const busy = vehiclesBusyOn(deps.db, orgId, body.date);
+  let fleet = allVehicles(deps.db, orgId);
   if (body.vehicle_ids) {
     const wanted = new Set(body.vehicle_ids);
     const missing = body.vehicle_ids.filter((id) => !fleet.some((v) => v.id === id));
@@ -181,16 +188,16 @@ export async function autoOptimize(
     return { ...pv, shift: shiftOnto(pv.shift, anchor) };
   });
   const driverOf = new Map<string, string>();
-  for (const d of allDrivers(app.db, orgId)) {
+  for (const d of allDrivers(deps.db, orgId)) {
     if (d.status === 'active' && d.vehicle_id && !driverOf.has(d.vehicle_id)) driverOf.set(d.vehicle_id, d.id);
   }
 
-  const zoned = withAreaSkills(app.db, orgId, stops, vehicles, driverOf);
-  const answer = await solvePlan(app, zoned.stops, zoned.vehicles, body.options, control);
-  const routes = app.db.transaction(() =>
+  const zoned = withAreaSkills(deps.db, orgId, stops, vehicles, driverOf);
+  const answer = await solvePlan(deps, zoned.stops, zoned.vehicles, body.options, control);
+  const routes = deps.db.transaction(() =>
     answer.routes.map((r) =>
       createRoute(
-        app.db,
+        deps.db,
         orgId,
         {
           name: `${fleet.find((v) => v.id === r.vehicle_id)?.name ?? r.vehicle_id} ${body.date}`,
@@ -210,8 +217,8 @@ export async function autoOptimize(
 }
 
 /** The vehicle a route drives (or a vehicle with no limits when none is set). */
-export function routeVehicle(app: FastifyInstance, orgId: string, vehicleId: string | null): PlanningVehicle {
-  const v = vehicleId ? getVehicle(app.db, orgId, vehicleId) : undefined;
+export function routeVehicle(deps: PlanningDeps, orgId: string, vehicleId: string | null): PlanningVehicle {
+  const v = vehicleId ? getVehicle(deps.db, orgId, vehicleId) : undefined;
   return v
     ? planningVehicleOf(v)
     : { id: 'none', capacity: [], skills: [], shift: null, start: null, end: null, costs: {}, max_stops: null, speed_factor: null };
@@ -219,17 +226,17 @@ export function routeVehicle(app: FastifyInstance, orgId: string, vehicleId: str
 
 /** Times the route's stops in their current order (after a manual change) and stores order, times and totals. */
 export function rescheduleRoute(
-  app: FastifyInstance,
+  deps: PlanningDeps,
   orgId: string,
   routeId: string,
   orderedStopIds: readonly string[],
   event: 'route.reordered' | 'route.updated',
 ): { route: Route; schedule: ScheduledRoute } {
-  const route = getRoute(app.db, orgId, routeId)!;
-  const stops = orderedStopIds.map((id) => planningStopOf(getStop(app.db, orgId, id)!));
-  const schedule = scheduleRoute(stops, routeVehicle(app, orgId, route.vehicle_id));
+  const route = getRoute(deps.db, orgId, routeId)!;
+  const stops = orderedStopIds.map((id) => planningStopOf(getStop(deps.db, orgId, id)!));
+  const schedule = scheduleRoute(stops, routeVehicle(deps, orgId, route.vehicle_id));
   const updated = replanRoute(
-    app.db,
+    deps.db,
     orgId,
     routeId,
     schedule.stops,
@@ -245,20 +252,20 @@ export function rescheduleRoute(
  * position, else the last fixed stop, else the vehicle's start). A no-op when the route is already optimized.
  */
 export async function reoptimizeRoute(
-  app: FastifyInstance,
+  deps: PlanningDeps,
   orgId: string,
   routeId: string,
   options: PlanOptions,
   control: JobControl = {},
 ): Promise<{ route: Route; changed: boolean; unassigned: PlanAnswer['unassigned'] }> {
-  const route = getRoute(app.db, orgId, routeId);
+  const route = getRoute(deps.db, orgId, routeId);
   if (!route) throw new DomainError('not_found', `Route ${routeId} not found`);
   if (route.optimized) return { route, changed: false, unassigned: [] };
   const done = route.stops.filter((s) => s.status === 'completed' || s.status === 'failed' || s.status === 'cancelled');
   const fixed = route.stops.filter((s) => s.status === 'en_route' || s.status === 'arrived');
   const open = route.stops.filter((s) => s.status === 'assigned' || s.status === 'pending');
-  const vehicle = routeVehicle(app, orgId, route.vehicle_id);
-  const driver = route.driver_id ? getDriver(app.db, orgId, route.driver_id) : undefined;
+  const vehicle = routeVehicle(deps, orgId, route.vehicle_id);
+  const driver = route.driver_id ? getDriver(deps.db, orgId, route.driver_id) : undefined;
   const lastFixed = fixed[fixed.length - 1];
   const restart = lastFixed
     ? { lat: lastFixed.lat, lng: lastFixed.lng }
@@ -270,14 +277,14 @@ export async function reoptimizeRoute(
   let order = open.map((s) => s.stop_id);
   let unassigned: PlanAnswer['unassigned'] = [];
   if (open.length > 1 || (open.length === 1 && fixed.length === 0)) {
-    const full = open.map((s) => planningStopOf(getStop(app.db, orgId, s.stop_id)!));
+    const full = open.map((s) => planningStopOf(getStop(deps.db, orgId, s.stop_id)!));
     const shift =
       startMs !== undefined
         ? { from: new Date(startMs).toISOString(), to: vehicle.shift && Date.parse(vehicle.shift.to) > startMs ? vehicle.shift.to : new Date(startMs + DAY_MS).toISOString() }
         : vehicle.shift;
     const single: PlanningVehicle = { ...vehicle, id: 'route', start: restart, shift, max_stops: null };
     const { problem, epochMs } = toProblem(full, [single]);
-    const solution = await app.solver.solve(problem, {
+    const solution = await deps.solver.solve(problem, {
       timeLimitS: options.time_limit_s,
       seed: options.seed ?? 1,
       ...control,
@@ -288,7 +295,7 @@ export async function reoptimizeRoute(
     // Stops the solver could not fit stay on the route, at the end, and are reported.
     order = [...solved, ...unassigned.map((u) => u.stop_id)];
   }
-  const tail = [...fixed.map((s) => s.stop_id), ...order].map((id) => planningStopOf(getStop(app.db, orgId, id)!));
+  const tail = [...fixed.map((s) => s.stop_id), ...order].map((id) => planningStopOf(getStop(deps.db, orgId, id)!));
   const schedule = scheduleRoute(tail, { ...vehicle, start: fixed.length > 0 ? (driver?.last_position ?? restart) : restart }, startMs);
   const plan = [
     ...done.map((s) => ({
@@ -301,7 +308,7 @@ export async function reoptimizeRoute(
     ...schedule.stops,
   ];
   const updated = replanRoute(
-    app.db,
+    deps.db,
     orgId,
     routeId,
     plan,

@@ -1,4 +1,4 @@
-import { haversineM } from '../../geo/haversine.js';
+import { haversineM } from '../geo/haversine.js';
 import type { PlannedStop } from './from-solution.js';
 import type { PlanningStop, PlanningVehicle } from './to-problem.js';
 
