@@ -6,6 +6,7 @@
  * open routes start or end there, so open and closed routes share one code path.
  */
 import type { Location, Problem } from './model.js';
+import { DEFAULT_SPEED_KMH, haversineM, metresPerSecond } from './straight-line.js';
 
 export interface TravelMatrices {
   /** Number of locations including `nowhere`. */
@@ -16,17 +17,6 @@ export interface TravelMatrices {
   durationS: Float64Array;
   /** distance[from * size + to], metres (or the caller's units); Infinity when unreachable. */
   distance: Float64Array;
-}
-
-const EARTH_RADIUS_M = 6_371_008.8;
-
-export function haversineM(aLat: number, aLng: number, bLat: number, bLng: number): number {
-  const toRad = Math.PI / 180;
-  const dLat = (bLat - aLat) * toRad;
-  const dLng = (bLng - aLng) * toRad;
-  const h =
-    Math.sin(dLat / 2) ** 2 + Math.cos(aLat * toRad) * Math.cos(bLat * toRad) * Math.sin(dLng / 2) ** 2;
-  return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)));
 }
 
 /** Missing, negative or non-numeric entries mean "cannot travel": Infinity. */
@@ -84,7 +74,7 @@ export function buildMatrices(problem: Problem): { matrices: TravelMatrices; ind
   }
   const n = lats.length;
   const size = n + 1;
-  const speedMps = ((problem.averageSpeedKmh ?? 40) * 1000) / 3600;
+  const speedMps = metresPerSecond(problem.averageSpeedKmh ?? DEFAULT_SPEED_KMH);
   const durationS = new Float64Array(size * size);
   const distance = new Float64Array(size * size);
   for (let i = 0; i < n; i++) {

@@ -71,7 +71,7 @@ export interface Problem {
   vehicles: Vehicle[];
   /** Required when any location is given by index. */
   matrices?: Matrices;
-  /** Used to derive durations from haversine distances when locations are coordinates. Default 40 km/h. */
+  /** Used to derive durations from haversine distances when locations are coordinates. Default `DEFAULT_SPEED_KMH` (straight-line.ts). */
   averageSpeedKmh?: number;
 }
 

@@ -3,6 +3,7 @@
  * done, where and when the leg in progress began, and the learned pace. The hub's live state and the
  * replay simulator both feed it pings and stop events, so the ETA that is measured is the one served.
  */
+import { DEFAULT_SPEED_KMH, metresPerSecond } from '../solver/straight-line.js';
 import { haversineM, type LatLng } from './distance.js';
 import { estimateEtas, type PlannedStop, type StopEta } from './eta-model.js';
 import { DEFAULT_PACE, nextPace, type PaceConfig } from './pace.js';
@@ -44,7 +45,7 @@ export class DriverTracker {
   ) {
     this.pace = options.pace ?? 1;
     this.paceConfig = options.paceConfig ?? DEFAULT_PACE;
-    this.averageSpeedMps = options.averageSpeedMps ?? 40 / 3.6;
+    this.averageSpeedMps = options.averageSpeedMps ?? metresPerSecond(DEFAULT_SPEED_KMH);
     this.legOrigin = plan.start;
   }
 

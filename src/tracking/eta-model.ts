@@ -56,8 +56,6 @@ export interface StopEta {
   windowMissed: boolean;
 }
 
-/** Road distance is longer than the straight line; used only by the average-speed fallback. */
-const DETOUR_FACTOR = 1.3;
 /** Legs shorter than this (metres) give no reliable "share covered". */
 const MIN_LEG_M = 50;
 
@@ -77,7 +75,7 @@ function firstLegRemainingS(input: EtaInput, stop: PlannedStop): number {
   const toStopM = haversineM(from, stop);
   const legM = input.legOrigin === null ? 0 : haversineM(input.legOrigin, stop);
   if (legM < MIN_LEG_M || stop.plannedLegS <= 0) {
-    return ((toStopM * DETOUR_FACTOR) / input.averageSpeedMps) * input.pace;
+    return (toStopM / input.averageSpeedMps) * input.pace;
   }
   // Share of the leg still ahead, capped: a driver off to the side is not further than twice the leg.
   const shareAhead = Math.min(2, toStopM / legM);

@@ -19,12 +19,13 @@ import {
   type DriverIdentity,
   type OutsideChange,
 } from '../store/tracking.js';
+import { DEFAULT_SPEED_KMH, metresPerSecond } from '../solver/straight-line.js';
 import { haversineM } from './distance.js';
 import { DriverTracker, type RoutePlan, type StopEventKind } from './driver-tracker.js';
 import type { PlannedStop, StopEta } from './eta-model.js';
 
-/** Used for legs the plan gives no duration for, metres per second (≈ 30 km/h in town). */
-const FALLBACK_SPEED_MPS = 30 / 3.6;
+/** Legs the plan gives no duration for are timed as plans time them: straight lines at the one default speed. */
+const FALLBACK_SPEED_MPS = metresPerSecond(DEFAULT_SPEED_KMH);
 /** A finished route is looked up again (a new one may have been assigned) at most this often. */
 const ROUTE_RELOAD_MS = 30_000;
 /** A stop's stored ETA is rewritten only when it moved by at least this much. */
@@ -106,7 +107,7 @@ export function planFromRoute(route: ActiveRoute): RoutePlan {
     } else if (s.distanceM > 0) {
       plannedLegS = s.distanceM / FALLBACK_SPEED_MPS;
     } else {
-      plannedLegS = prev === null ? 0 : (haversineM(prev, s) * 1.3) / FALLBACK_SPEED_MPS;
+      plannedLegS = prev === null ? 0 : haversineM(prev, s) / FALLBACK_SPEED_MPS;
     }
     stops.push({
       stopId: s.stopId,
