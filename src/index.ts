@@ -1,6 +1,7 @@
 /** Milkrun's library surface: what integrations import. Each module adds its own export line. */
 export { verifyWebhook, type VerifyResult, type VerifyFailureCode } from './webhooks/verify.js';
 export { solve } from './solver/solve.js';
+export { timeRoutes, type FixedRoute, type TimedRoute, type TimedStep, type RouteViolation, type ViolationType } from './solver/time-routes.js';
 export type * from './solver/model.js';
 export { readProblem } from './formats/read-problem.js';
 export { readProblemFile } from './formats/read-problem-file.js';

@@ -1,86 +1,76 @@
-import { haversineM } from '../geo/haversine.js';
+import { timeRoutes, type RouteViolation } from '../solver/time-routes.js';
 import type { PlannedStop } from './from-solution.js';
-import type { PlanningStop, PlanningVehicle } from './to-problem.js';
+import { toProblem, type PlanningStop, type PlanningVehicle } from './to-problem.js';
 
-/** Same default as the solver, so hand-ordered and optimized routes are timed alike. */
-const AVERAGE_SPEED_KMH = 40;
-
-export interface TimeWindowViolation {
-  stop_id: string;
-  /** The last window's end the arrival missed, ISO. */
-  window_end: string;
-  planned_arrival: string;
-  late_by_s: number;
+/** A rule the route in its current order breaks; the stop is still served (late, overloaded...). */
+export interface RouteViolationOut {
+  type: RouteViolation['type'];
+  /** The stop concerned; null for a rule of the whole route (shift end, stop count). */
+  stop_id: string | null;
+  /** The missed bound (window end, shift end), ISO; null when the rule has no time. */
+  window_end: string | null;
+  planned_arrival: string | null;
+  late_by_s: number | null;
+  /** For people: what is wrong. */
+  reason: string;
 }
 
 export interface ScheduledRoute {
   stops: PlannedStop[];
   distance_m: number;
   duration_s: number;
-  violations: TimeWindowViolation[];
+  /** When the vehicle leaves its start (or the first stop on an open start) and reaches its end, ISO. */
+  start_time: string | null;
+  end_time: string | null;
+  violations: RouteViolationOut[];
 }
 
+const REASONS: Record<RouteViolation['type'], string> = {
+  time_window: 'arrives after every time window of the stop has closed',
+  shift_end: "the route ends after the vehicle's shift",
+  capacity: 'the load no longer fits in the vehicle from this stop on',
+  max_stops: 'the route has more stops than the vehicle may take',
+  skills: 'the vehicle lacks a skill the stop needs',
+};
+
 /**
- * Times a route in the given order, without changing it: leave the start at the shift start (or `startAtMs`), drive
- * at the average speed, wait for a window to open, serve. A stop reached after all its windows closed is a
- * violation (served anyway, late), which is what a planner reordering by hand needs to see.
+ * Times a route in the given order without changing it, with the solver's one route timing (plan mode): the
+ * vehicle leaves as late as the first windows allow, or at `departAtMs` for a route under way. Broken rules come
+ * back as violations (the stop is served anyway), which is what a planner reordering by hand needs to see.
  */
-export function scheduleRoute(
-  stops: readonly PlanningStop[],
-  vehicle: Pick<PlanningVehicle, 'shift' | 'start' | 'end' | 'speed_factor'>,
-  startAtMs?: number,
-): ScheduledRoute {
-  const speedMps = (AVERAGE_SPEED_KMH * 1000) / 3600 / (vehicle.speed_factor ?? 1);
-  let t =
-    startAtMs ??
-    (vehicle.shift
-      ? Date.parse(vehicle.shift.from)
-      : stops[0]?.time_windows[0]
-        ? Date.parse(stops[0].time_windows[0].from)
-        : Date.now());
-  const startMs = t;
-  let at = vehicle.start ?? (stops[0] ? { lat: stops[0].lat, lng: stops[0].lng } : null);
-  let distance = 0;
-  const out: PlannedStop[] = [];
-  const violations: TimeWindowViolation[] = [];
-  for (const s of stops) {
-    const leg = at ? haversineM(at.lat, at.lng, s.lat, s.lng) : 0;
-    distance += leg;
-    t += (leg / speedMps) * 1000;
-    const arrival = t;
-    let serviceStart = arrival;
-    if (s.time_windows.length > 0) {
-      const open = s.time_windows.find((w) => Date.parse(w.to) >= arrival);
-      if (open) serviceStart = Math.max(arrival, Date.parse(open.from));
-      else {
-        const lastEnd = Date.parse(s.time_windows[s.time_windows.length - 1]!.to);
-        violations.push({
-          stop_id: s.id,
-          window_end: new Date(lastEnd).toISOString(),
-          planned_arrival: new Date(arrival).toISOString(),
-          late_by_s: Math.round((arrival - lastEnd) / 1000),
-        });
-      }
-    }
-    t = serviceStart + s.service_duration_s * 1000;
-    out.push({
-      stop_id: s.id,
-      planned_arrival: new Date(Math.round(arrival)).toISOString(),
-      service_start: new Date(Math.round(serviceStart)).toISOString(),
-      departure: new Date(Math.round(t)).toISOString(),
-      distance_m: Math.round(leg * 10) / 10,
-    });
-    at = { lat: s.lat, lng: s.lng };
+export function scheduleRoute(stops: readonly PlanningStop[], vehicle: PlanningVehicle, departAtMs?: number): ScheduledRoute {
+  if (stops.length === 0) {
+    return { stops: [], distance_m: 0, duration_s: 0, start_time: null, end_time: null, violations: [] };
   }
-  if (vehicle.end && at) {
-    const leg = haversineM(at.lat, at.lng, vehicle.end.lat, vehicle.end.lng);
-    distance += leg;
-    t += (leg / speedMps) * 1000;
-  }
+  const single: PlanningVehicle = { ...vehicle, id: 'route' };
+  const { problem, epochMs } = toProblem(stops, [single], departAtMs);
+  const iso = (s: number): string => new Date(epochMs + Math.round(s * 1000)).toISOString();
+  const [timed] = timeRoutes(problem, [
+    { vehicle: 'route', jobs: stops.map((s) => s.id), ...(departAtMs !== undefined && { departAtS: (departAtMs - epochMs) / 1000 }) },
+  ]);
+  const route = timed!;
+  const arrivalOf = new Map(route.steps.map((s) => [s.job, s.arrival]));
   return {
-    stops: out,
-    distance_m: Math.round(distance * 10) / 10,
-    duration_s: Math.round((t - startMs) / 1000),
-    violations,
+    stops: route.steps.map((s) => ({
+      stop_id: s.job,
+      planned_arrival: iso(s.arrival),
+      service_start: iso(s.serviceStart),
+      departure: iso(s.departure),
+      distance_m: round1(s.legDistance),
+    })),
+    distance_m: round1(route.distance),
+    duration_s: Math.round(route.durationS),
+    start_time: iso(route.departureS),
+    end_time: iso(route.endS),
+    violations: route.violations.map((v) => ({
+      type: v.type,
+      stop_id: v.job ?? null,
+      window_end: v.deadline !== undefined ? iso(v.deadline) : null,
+      planned_arrival: v.type === 'time_window' && v.job ? iso(arrivalOf.get(v.job)!) : v.type === 'shift_end' ? iso(route.endS) : null,
+      late_by_s: v.lateByS !== undefined ? Math.round(v.lateByS) : null,
+      reason: REASONS[v.type],
+    })),
   };
 }
+
+const round1 = (x: number): number => Math.round(x * 10) / 10;

@@ -1,26 +1,15 @@
 /**
  * Turns the working solution into the public `Solution`: every route is scheduled from scratch by the exact
- * walk (schedule.ts), which is the truth for times, loads, distances and costs.
+ * walk (route-timeline.ts, the one route timing), which is the truth for times, loads, distances and costs.
  */
 import { unassignedReason } from './finalize.js';
 import type { Route, Solution, Step } from './model.js';
-import { exactRouteTiming } from './schedule.js';
+import { routeTimeline } from './route-timeline.js';
 import type { SolutionState } from './solution-state.js';
-
-/** Earliest time ≥ t inside one of job j's windows (the same rule as schedule.ts). */
-function serviceStart(sol: SolutionState, j: number, t: number): number {
-  const inst = sol.inst;
-  const from = inst.twOffset[j]!;
-  const to = inst.twOffset[j + 1]!;
-  if (from === to) return t;
-  for (let w = from; w < to; w++) if (t <= inst.twEnds[w]! + 1e-6) return Math.max(t, inst.twStarts[w]!);
-  return t;
-}
 
 export function buildSolution(sol: SolutionState, iterations: number): Solution {
   const inst = sol.inst;
   const problem = inst.problem;
-  const n = inst.m.size;
   const dims = inst.dims;
   const routes: Route[] = [];
   const measures: number[] = [];
@@ -29,41 +18,30 @@ export function buildSolution(sol: SolutionState, iterations: number): Solution 
     if (route.m === 0) continue;
     const v = route.vehicle;
     const seq = route.jobs.subarray(0, route.m);
-    const timing = exactRouteTiming(inst, v, seq, route.m);
-    const speed = inst.vehSpeed[v]!;
+    const timing = routeTimeline(inst, v, seq, route.m);
     const load = new Array<number>(dims).fill(0);
     for (const j of seq) for (let d = 0; d < dims; d++) load[d]! += inst.jobDemand[j * dims + d]!;
     const steps: Step[] = [];
-    let t = timing.departureS;
-    let prevLoc = inst.vehStartLoc[v]!;
+    const t0 = timing.departureS;
     if (inst.vehHasStart[v]) {
-      steps.push({ type: 'start', arrival: t, waiting: 0, service_start: t, departure: t, load: [...load], distance: 0, duration: 0 });
+      steps.push({ type: 'start', arrival: t0, waiting: 0, service_start: t0, departure: t0, load: [...load], distance: 0, duration: 0 });
     }
-    let distance = 0;
-    for (const j of seq) {
-      const loc = inst.jobLoc[j]!;
-      const legDur = inst.m.durationS[prevLoc * n + loc]! * speed;
-      const legDist = inst.m.distance[prevLoc * n + loc]!;
-      const arrival = t + legDur;
-      const start = serviceStart(sol, j, arrival);
-      const departure = start + inst.jobServiceS[j]!;
+    for (const s of timing.steps) {
+      const j = s.job;
       for (let d = 0; d < dims; d++) load[d]! -= inst.jobDemand[j * dims + d]!;
       steps.push({
-        type: 'job', job: problem.jobs[j]!.id, arrival, waiting: start - arrival, service_start: start, departure,
-        load: [...load], distance: legDist, duration: legDur,
+        type: 'job', job: problem.jobs[j]!.id, arrival: s.arrival, waiting: s.waiting, service_start: s.serviceStart,
+        departure: s.departure, load: [...load], distance: s.legDistance, duration: s.legDurationS,
       });
-      distance += legDist;
       priority += inst.jobPriority[j]!;
-      t = departure;
-      prevLoc = loc;
     }
+    const t = timing.endS;
+    const distance = timing.distance;
     if (inst.vehHasEnd[v]) {
-      const loc = inst.vehEndLoc[v]!;
-      const legDur = inst.m.durationS[prevLoc * n + loc]! * speed;
-      const legDist = inst.m.distance[prevLoc * n + loc]!;
-      t += legDur;
-      distance += legDist;
-      steps.push({ type: 'end', arrival: t, waiting: 0, service_start: t, departure: t, load: [...load], distance: legDist, duration: legDur });
+      steps.push({
+        type: 'end', arrival: t, waiting: 0, service_start: t, departure: t, load: [...load],
+        distance: timing.endLegDistance, duration: timing.endLegDurationS,
+      });
     }
     const duration = t - timing.departureS;
     measures.push(sol.ev.balanceBy === 'stops' ? route.m : duration);

@@ -41,10 +41,14 @@ export const RouteSummary = z.object({
 export const Route = RouteSummary.extend({ stops: z.array(RouteStop) });
 
 export const Violation = z.object({
-  stop_id: z.string(),
-  window_end: z.string(),
-  planned_arrival: z.string(),
-  late_by_s: z.number(),
+  type: z.enum(['time_window', 'shift_end', 'capacity', 'max_stops', 'skills']),
+  /** The stop concerned; null for a rule of the whole route (shift end, stop count). */
+  stop_id: z.string().nullable(),
+  /** The missed bound (the window's or the shift's end), ISO. */
+  window_end: z.string().nullable(),
+  planned_arrival: z.string().nullable(),
+  late_by_s: z.number().nullable(),
+  reason: z.string(),
 });
 export const RouteWithViolations = Route.extend({ violations: z.array(Violation) });
 
