@@ -24,6 +24,7 @@ import type { ServiceAreaLocator } from './service-areas.js';
 import { serviceAreasFor } from '../store/service-areas.js';
 import './types.js';
 import meRoutes from './routes/me.js';
+import organizationRoutes from './routes/organization.js';
 import tokenRoutes from './routes/tokens.js';
 import depotRoutes from './routes/depots.js';
 import vehicleRoutes from './routes/vehicles.js';
@@ -129,6 +130,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       addIdempotency(api);
       // One line per resource plugin.
       await api.register(meRoutes);
+      await api.register(organizationRoutes);
       await api.register(tokenRoutes);
       await api.register(depotRoutes);
       await api.register(vehicleRoutes);

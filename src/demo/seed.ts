@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { Db } from '../store/db.js';
 import { upsertDepot } from '../store/depots.js';
 import { upsertDriver } from '../store/drivers.js';
-import { ensureOrganization } from '../store/organizations.js';
+import { ensureOrganization, updateOrganizationSettings } from '../store/organizations.js';
+import { isTimeZone, zonedDate, zonedInstant } from '../util/zoned-time.js';
 import { upsertStopsAtomically } from '../store/stops.js';
 import { createToken } from '../store/tokens.js';
 import { upsertVehicle } from '../store/vehicles.js';
@@ -11,10 +12,10 @@ import { upsertVehicle } from '../store/vehicles.js';
 const Clock = z.string().regex(/^\d\d:\d\d$/);
 const Point = { lat: z.number(), lng: z.number() };
 
-/** A demo city file (data/demo/*.json): times of day are local, in the file's `utc_offset`. */
+/** A demo city file (data/demo/*.json): times of day are local, in the file's IANA `time_zone`. */
 const DemoCity = z.object({
   city: z.string(),
-  utc_offset: z.string().regex(/^[+-]\d\d:\d\d$/),
+  time_zone: z.string().refine(isTimeZone, 'must be an IANA time zone'),
   depot: z.object({ name: z.string(), address: z.string(), ...Point }),
   vehicles: z.array(
     z.object({
@@ -67,16 +68,17 @@ export interface DemoSeed {
 
 /**
  * Seeds organization "Demo": a depot, vans that start and end there (each with a driver), and a day of stops in one
- * city with time windows on `date` (default: today, UTC). Re-running updates the same rows (external ids).
+ * city with time windows on `date` (default: today in the city's zone). Re-running updates the same rows (external ids).
  */
 export function seedDemo(db: Db, options: { date?: string; city?: DemoCity; name?: string } = {}): DemoSeed {
   const city = options.city ?? loadDemoCity();
-  const date = options.date ?? new Date().toISOString().slice(0, 10);
-  const at = (clock: string): string => `${date}T${clock}:00${city.utc_offset}`;
+  const date = options.date ?? zonedDate(Date.now(), city.time_zone);
+  const at = (clock: string): string => new Date(zonedInstant(date, clock, city.time_zone)).toISOString();
   const actor = 'system:demo-seed';
   return db.transaction(() => {
     const { organization } = ensureOrganization(db, options.name ?? 'Demo');
     const orgId = organization.id;
+    updateOrganizationSettings(db, orgId, { time_zone: city.time_zone });
     const { depot } = upsertDepot(db, orgId, { ...city.depot, external_id: 'demo-depot' });
     const vehicleIds = city.vehicles.map(
       (v, i) =>
@@ -84,7 +86,7 @@ export function seedDemo(db: Db, options: { date?: string; city?: DemoCity; name
           name: v.name,
           capacity: v.capacity,
           skills: [],
-          shift: { from: at(v.shift.from), to: at(v.shift.to) },
+          shift: { from: v.shift.from, to: v.shift.to },
           start_depot_id: depot.id,
           end_depot_id: depot.id,
           costs: v.costs,

@@ -12,6 +12,9 @@ import { getStop, stopsOfDay } from '../store/stops.js';
 import { allVehicles, getVehicle } from '../store/vehicles.js';
 import { withAreaSkills } from '../store/service-area-limits.js';
 import { toUtcIso } from '../store/time.js';
+import { organizationSettings, type OrganizationSettings } from '../store/organizations.js';
+import { dayBoundsMs, serviceDateOf, serviceDateOfWindows, shiftOnDate } from './service-day.js';
+import { vehicleReadiness, type SkippedVehicle } from './fleet-readiness.js';
 import { fromSolution, type PlanAnswer } from './from-solution.js';
 import { scheduleRoute, type ScheduledRoute } from './schedule-route.js';
 import { toProblem, type PlanningStop, type PlanningVehicle } from './to-problem.js';
@@ -43,12 +46,13 @@ export function planningStopOf(s: Pick<Stop, 'id' | 'lat' | 'lng' | 'time_window
   };
 }
 
-export function planningVehicleOf(v: Vehicle): PlanningVehicle {
+/** A stored vehicle as it works on local `date`: its shift (or the organization's default) placed on that day. */
+export function planningVehicleOn(v: Vehicle, date: string, settings: OrganizationSettings): PlanningVehicle {
   return {
     id: v.id,
     capacity: v.capacity,
     skills: v.skills,
-    shift: v.shift,
+    shift: shiftOnDate(v.shift, date, settings),
     start: v.start,
     end: v.end,
     costs: v.costs,
@@ -65,7 +69,22 @@ function inlineStop(s: InlineStopInput, index: number): PlanningStop {
   });
 }
 
-function inlineVehicle(deps: PlanningDeps, orgId: string, v: InlineVehicleInput, index: number): PlanningVehicle {
+/** Both bounds ISO: the instants as sent; otherwise a daily shift placed on the plan's day. */
+function inlineShift(shift: InlineVehicleInput['shift'], date: string, settings: OrganizationSettings): PlanningVehicle['shift'] {
+  if (!shift) return null;
+  const instant = (x: string): boolean => x.includes('T');
+  if (instant(shift.from) && instant(shift.to)) return { from: toUtcIso(shift.from), to: toUtcIso(shift.to) };
+  return shiftOnDate(shift, date, settings);
+}
+
+function inlineVehicle(
+  deps: PlanningDeps,
+  orgId: string,
+  v: InlineVehicleInput,
+  index: number,
+  date: string,
+  settings: OrganizationSettings,
+): PlanningVehicle {
   const depotPoint = (id: string | null | undefined, field: string) => {
     if (!id) return null;
     const d = getDepot(deps.db, orgId, id);
@@ -76,7 +95,7 @@ function inlineVehicle(deps: PlanningDeps, orgId: string, v: InlineVehicleInput,
     id: v.id ?? `tmp_veh_${index}`,
     capacity: v.capacity,
     skills: v.skills,
-    shift: v.shift ? { from: toUtcIso(v.shift.from), to: toUtcIso(v.shift.to) } : null,
+    shift: inlineShift(v.shift, date, settings),
     start: v.start ?? depotPoint(v.start_depot_id, 'start_depot_id'),
     end: v.end ?? depotPoint(v.end_depot_id, 'end_depot_id'),
     costs: v.costs ?? {},
@@ -92,17 +111,20 @@ export function resolvePlanInput(
   body: PlanRequest,
 ): { stops: PlanningStop[]; vehicles: PlanningVehicle[] } {
   const unknown: { field: string; message: string; value: string }[] = [];
+  const settings = organizationSettings(deps.db, orgId);
   const stops = body.stops.map((s, i) => {
     if (typeof s !== 'string') return inlineStop(s, i);
     const stop = getStop(deps.db, orgId, s);
     if (!stop) unknown.push({ field: `stops[${i}]`, message: 'no such stop', value: s });
     return stop ? planningStopOf(stop) : null;
   });
+  // Daily shifts are placed on the day of the stops' earliest window (today when no stop has one).
+  const date = serviceDateOfWindows(stops.flatMap((s) => s?.time_windows ?? []), settings.time_zone, Date.now());
   const vehicles = body.vehicles.map((v, i) => {
-    if (typeof v !== 'string') return inlineVehicle(deps, orgId, v, i);
+    if (typeof v !== 'string') return inlineVehicle(deps, orgId, v, i, date, settings);
     const vehicle = getVehicle(deps.db, orgId, v);
     if (!vehicle) unknown.push({ field: `vehicles[${i}]`, message: 'no such vehicle', value: v });
-    return vehicle ? planningVehicleOf(vehicle) : null;
+    return vehicle ? planningVehicleOn(vehicle, date, settings) : null;
   });
   if (unknown.length > 0) throw new DomainError('validation_error', 'Unknown stop or vehicle ids', unknown);
   const ids = new Set<string>();
@@ -139,18 +161,10 @@ export async function solvePlan(
   return answer;
 }
 
-/** Moves a vehicle's shift by whole days so it covers the day being planned (fleets keep one shift for every day). */
-function shiftOnto(shift: PlanningVehicle['shift'], anchorMs: number): PlanningVehicle['shift'] {
-  if (!shift) return null;
-  const from = Date.parse(shift.from);
-  const to = Date.parse(shift.to);
-  const days = Math.round((anchorMs - (from + to) / 2) / DAY_MS);
-  if (days === 0) return shift;
-  return { from: new Date(from + days * DAY_MS).toISOString(), to: new Date(to + days * DAY_MS).toISOString() };
-}
-
 export interface AutoOptimizeResult {
   routes: Route[];
+  /** Vehicles of the organization (or of the request) that were not used, and why. */
+  skipped_vehicles: SkippedVehicle[];
   unassigned: PlanAnswer['unassigned'];
   summary: PlanAnswer['summary'];
 }
@@ -168,7 +182,7 @@ export async function autoOptimize(
 ): Promise<AutoOptimizeResult> {
   const stops = stopsOfDay(deps.db, orgId, body.date, 'pending').map(planningStopOf);
   if (stops.length === 0) throw new DomainError('unsolvable', `No pending stops on ${body.date}`, { date: body.date });
-  const busy = vehiclesBusyOn(deps.db, orgId, body.date);
+  const settings = organizationSettings(deps.db, orgId);
   let fleet = allVehicles(deps.db, orgId);
   if (body.vehicle_ids) {
     const wanted = new Set(body.vehicle_ids);
@@ -178,19 +192,20 @@ export async function autoOptimize(
     }
     fleet = fleet.filter((v) => wanted.has(v.id));
   }
-  fleet = fleet.filter((v) => !busy.has(v.id));
-  if (fleet.length === 0) throw new DomainError('unsolvable', `No vehicle is free on ${body.date}`, { date: body.date, busy: [...busy] });
-
-  const mids = stops.flatMap((s) => (s.time_windows[0] ? [(Date.parse(s.time_windows[0].from) + Date.parse(s.time_windows[0].to)) / 2] : []));
-  const anchor = mids.length > 0 ? mids.reduce((a, b) => a + b, 0) / mids.length : Date.parse(`${body.date}T12:00:00Z`);
-  const vehicles = fleet.map((v) => {
-    const pv = planningVehicleOf(v);
-    return { ...pv, shift: shiftOnto(pv.shift, anchor) };
-  });
   const driverOf = new Map<string, string>();
   for (const d of allDrivers(deps.db, orgId)) {
     if (d.status === 'active' && d.vehicle_id && !driverOf.has(d.vehicle_id)) driverOf.set(d.vehicle_id, d.id);
   }
+  const { ready, skipped } = vehicleReadiness(fleet, {
+    busy: vehiclesBusyOn(deps.db, orgId, body.date),
+    driverOf,
+    settings,
+  });
+  if (ready.length === 0) {
+    throw new DomainError('unsolvable', `No vehicle is ready on ${body.date}`, { date: body.date, skipped_vehicles: skipped });
+  }
+  fleet = ready;
+  const vehicles = fleet.map((v) => planningVehicleOn(v, body.date, settings));
 
   const zoned = withAreaSkills(deps.db, orgId, stops, vehicles, driverOf);
   const answer = await solvePlan(deps, zoned.stops, zoned.vehicles, body.options, control);
@@ -213,15 +228,20 @@ export async function autoOptimize(
       ),
     ),
   )();
-  return { routes, unassigned: answer.unassigned, summary: answer.summary };
+  return { routes, skipped_vehicles: skipped, unassigned: answer.unassigned, summary: answer.summary };
 }
 
-/** The vehicle a route drives (or a vehicle with no limits when none is set). */
-export function routeVehicle(deps: PlanningDeps, orgId: string, vehicleId: string | null): PlanningVehicle {
+/** The vehicle a route drives on local `date` (or a vehicle with no limits when none is set). */
+export function routeVehicle(deps: PlanningDeps, orgId: string, vehicleId: string | null, date: string): PlanningVehicle {
   const v = vehicleId ? getVehicle(deps.db, orgId, vehicleId) : undefined;
   return v
-    ? planningVehicleOf(v)
+    ? planningVehicleOn(v, date, organizationSettings(deps.db, orgId))
     : { id: 'none', capacity: [], skills: [], shift: null, start: null, end: null, costs: {}, max_stops: null, speed_factor: null };
+}
+
+/** The local date a route works on: its own, else the day of its stops' earliest window, else today. */
+export function routeDate(date: string | null, stops: readonly PlanningStop[], timeZone: string): string {
+  return date ?? serviceDateOfWindows(stops.flatMap((s) => s.time_windows), timeZone, Date.now());
 }
 
 /** Times the route's stops in their current order (after a manual change) and stores order, times and totals. */
@@ -234,7 +254,8 @@ export function rescheduleRoute(
 ): { route: Route; schedule: ScheduledRoute } {
   const route = getRoute(deps.db, orgId, routeId)!;
   const stops = orderedStopIds.map((id) => planningStopOf(getStop(deps.db, orgId, id)!));
-  const schedule = scheduleRoute(stops, routeVehicle(deps, orgId, route.vehicle_id));
+  const date = routeDate(route.date, stops, organizationSettings(deps.db, orgId).time_zone);
+  const schedule = scheduleRoute(stops, routeVehicle(deps, orgId, route.vehicle_id, date));
   const updated = replanRoute(
     deps.db,
     orgId,
@@ -246,10 +267,21 @@ export function rescheduleRoute(
   return { route: updated, schedule };
 }
 
+export interface ReoptimizeResult {
+  route: Route;
+  changed: boolean;
+  unassigned: PlanAnswer['unassigned'];
+  /** Rules the new plan still breaks (stops that can no longer be made on the route's day, with a reason). */
+  violations: ScheduledRoute['violations'];
+}
+
 /**
- * Re-plans the stops of a route not yet under way. Completed and failed stops keep their place at the front,
- * stops the driver is heading to or at stay next; the rest is solved again from where the driver is (last known
- * position, else the last fixed stop, else the vehicle's start). A no-op when the route is already optimized.
+ * Re-plans the open stops of a route on its own day. Completed, failed and cancelled stops keep their place at
+ * the front; stops the driver is heading to or at stay next. A route under way is planned from the driver's last
+ * position (else the last fixed stop, else the vehicle's start) leaving now; a route not started leaves as late as
+ * its windows allow. Stops never move to another day: the solve ends at the shift's end (midnight without a
+ * shift), and a stop that no longer fits stays on the route, at the end, with a violation. A no-op when the
+ * route is already optimized.
  */
 export async function reoptimizeRoute(
   deps: PlanningDeps,
@@ -257,33 +289,43 @@ export async function reoptimizeRoute(
   routeId: string,
   options: PlanOptions,
   control: JobControl = {},
-): Promise<{ route: Route; changed: boolean; unassigned: PlanAnswer['unassigned'] }> {
+  nowMs: number = Date.now(),
+): Promise<ReoptimizeResult> {
   const route = getRoute(deps.db, orgId, routeId);
   if (!route) throw new DomainError('not_found', `Route ${routeId} not found`);
-  if (route.optimized) return { route, changed: false, unassigned: [] };
+  if (route.optimized) return { route, changed: false, unassigned: [], violations: [] };
+  const settings = organizationSettings(deps.db, orgId);
   const done = route.stops.filter((s) => s.status === 'completed' || s.status === 'failed' || s.status === 'cancelled');
   const fixed = route.stops.filter((s) => s.status === 'en_route' || s.status === 'arrived');
   const open = route.stops.filter((s) => s.status === 'assigned' || s.status === 'pending');
-  const vehicle = routeVehicle(deps, orgId, route.vehicle_id);
+  const stopOf = (id: string): PlanningStop => planningStopOf(getStop(deps.db, orgId, id)!);
+  const date = routeDate(route.date, route.stops.map((s) => stopOf(s.stop_id)), settings.time_zone);
+  const vehicle = routeVehicle(deps, orgId, route.vehicle_id, date);
+  const day = dayBoundsMs(date, settings.time_zone);
+  const dayEndMs = vehicle.shift ? Date.parse(vehicle.shift.to) : day.endMs;
+  const underway = route.status === 'in_progress' || done.length > 0 || fixed.length > 0;
   const driver = route.driver_id ? getDriver(deps.db, orgId, route.driver_id) : undefined;
+  const lastDone = done[done.length - 1];
+  const here = underway
+    ? (driver?.last_position
+        ? { lat: driver.last_position.lat, lng: driver.last_position.lng }
+        : lastDone
+          ? { lat: lastDone.lat, lng: lastDone.lng }
+          : vehicle.start)
+    : vehicle.start;
+  const departAtMs = underway ? nowMs : undefined;
+  // The solver plans what comes after the fixed stops, from the last of them (or from here).
   const lastFixed = fixed[fixed.length - 1];
-  const restart = lastFixed
-    ? { lat: lastFixed.lat, lng: lastFixed.lng }
-    : driver?.last_position
-      ? { lat: driver.last_position.lat, lng: driver.last_position.lng }
-      : (vehicle.start ?? null);
-  const underway = route.status === 'in_progress';
-  const startMs = underway ? Date.now() : vehicle.shift ? Date.parse(vehicle.shift.from) : undefined;
+  const solveFrom = lastFixed ? { lat: lastFixed.lat, lng: lastFixed.lng } : here;
   let order = open.map((s) => s.stop_id);
   let unassigned: PlanAnswer['unassigned'] = [];
   if (open.length > 1 || (open.length === 1 && fixed.length === 0)) {
-    const full = open.map((s) => planningStopOf(getStop(deps.db, orgId, s.stop_id)!));
-    const shift =
-      startMs !== undefined
-        ? { from: new Date(startMs).toISOString(), to: vehicle.shift && Date.parse(vehicle.shift.to) > startMs ? vehicle.shift.to : new Date(startMs + DAY_MS).toISOString() }
-        : vehicle.shift;
-    const single: PlanningVehicle = { ...vehicle, id: 'route', start: restart, shift, max_stops: null };
-    const { problem, epochMs } = toProblem(full, [single]);
+    const full = open.map((s) => stopOf(s.stop_id));
+    const shift = underway
+      ? { from: new Date(Math.max(nowMs, day.startMs)).toISOString(), to: new Date(Math.max(nowMs, dayEndMs)).toISOString() }
+      : vehicle.shift ?? { from: new Date(day.startMs).toISOString(), to: new Date(day.endMs).toISOString() };
+    const single: PlanningVehicle = { ...vehicle, id: 'route', start: solveFrom, shift, max_stops: null };
+    const { problem, epochMs } = toProblem(full, [single], nowMs);
     const solution = await deps.solver.solve(problem, {
       timeLimitS: options.time_limit_s,
       seed: options.seed ?? 1,
@@ -295,8 +337,8 @@ export async function reoptimizeRoute(
     // Stops the solver could not fit stay on the route, at the end, and are reported.
     order = [...solved, ...unassigned.map((u) => u.stop_id)];
   }
-  const tail = [...fixed.map((s) => s.stop_id), ...order].map((id) => planningStopOf(getStop(deps.db, orgId, id)!));
-  const schedule = scheduleRoute(tail, { ...vehicle, start: fixed.length > 0 ? (driver?.last_position ?? restart) : restart }, startMs);
+  const tail = [...fixed.map((s) => s.stop_id), ...order].map(stopOf);
+  const schedule = scheduleRoute(tail, { ...vehicle, start: here }, departAtMs);
   const plan = [
     ...done.map((s) => ({
       stop_id: s.stop_id,
@@ -319,5 +361,5 @@ export async function reoptimizeRoute(
     },
     'route.optimized',
   );
-  return { route: updated, changed: true, unassigned };
+  return { route: updated, changed: true, unassigned, violations: schedule.violations };
 }

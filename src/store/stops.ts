@@ -5,7 +5,9 @@ import { definedOnly } from './patch.js';
 import { recordEvent } from './events.js';
 import { newId } from './ids.js';
 import { decodeCursor, encodeCursor, toPage, type Page } from './pagination.js';
-import { localDateOf, toUtcIso } from './time.js';
+import { toUtcIso } from './time.js';
+import { organizationTimeZone } from './organizations.js';
+import { zonedDate } from '../util/zoned-time.js';
 export type { Stop, StopStatus };
 
 /** A create body whose coordinates are known (given or geocoded) and whose service area was looked up. */
@@ -153,11 +155,12 @@ function normalizedWindows(windows: StopInput['time_windows']): Stop['time_windo
     .sort((a, b) => Date.parse(a.from) - Date.parse(b.from));
 }
 
-/** The service day: given, else the local calendar date of the first time window, else none. */
-function dayOf(date: string | null | undefined, windows: StopInput['time_windows']): string | null {
+/** The service day: given, else the date of the first time window in the organization's zone, else none. */
+function dayOf(db: Db, orgId: string, date: string | null | undefined, windows: StopInput['time_windows']): string | null {
   if (date) return date;
-  const first = [...windows].sort((a, b) => Date.parse(a.from) - Date.parse(b.from))[0];
-  return first ? localDateOf(first.from) : null;
+  let first = Infinity;
+  for (const w of windows) first = Math.min(first, Date.parse(w.from));
+  return Number.isFinite(first) ? zonedDate(first, organizationTimeZone(db, orgId)) : null;
 }
 
 function insertStop(db: Db, orgId: string, input: ResolvedStopInput): string {
@@ -187,7 +190,7 @@ function insertStop(db: Db, orgId: string, input: ResolvedStopInput): string {
     JSON.stringify(input.demand),
     input.priority,
     JSON.stringify(input.skills),
-    dayOf(input.date, input.time_windows),
+    dayOf(db, orgId, input.date, input.time_windows),
     input.service_area_id,
     now,
     now,
@@ -241,7 +244,7 @@ function updateInTransaction(db: Db, orgId: string, id: string, patch: ResolvedS
   const windows = p.time_windows !== undefined ? normalizedWindows(p.time_windows) : cur.time_windows;
   const date =
     p.date !== undefined || p.time_windows !== undefined
-      ? dayOf(p.date !== undefined ? p.date : cur.date, p.time_windows ?? [])
+      ? dayOf(db, orgId, p.date !== undefined ? p.date : cur.date, p.time_windows ?? [])
       : cur.date;
   const pick = <K extends keyof Stop>(key: K & keyof ResolvedStopPatch): Stop[K] =>
     (p[key] !== undefined ? (p[key] ?? null) : cur[key]) as Stop[K];

@@ -2,8 +2,3 @@
 export function toUtcIso(iso: string): string {
   return new Date(Date.parse(iso)).toISOString();
 }
-
-/** The calendar date as written in an ISO string with offset (`2026-05-08T09:00:00+03:00` → `2026-05-08`). */
-export function localDateOf(iso: string): string {
-  return iso.slice(0, 10);
-}

@@ -34,7 +34,8 @@ describe('depots, vehicles, drivers', () => {
     expect(created.data).toMatchObject({
       name: 'Van 1',
       capacity: [500, 8],
-      shift: { from: '2026-05-08T05:00:00.000Z', to: '2026-05-08T15:00:00.000Z' },
+      // An ISO shift is kept as its time of day in the organization's zone (UTC here): shifts apply to every day.
+      shift: { from: '05:00', to: '15:00' },
       start: { lat: 59.4225, lng: 24.806 },
       start_depot_id: depot.id,
       end: { lat: 59.44, lng: 24.75 },

@@ -11,7 +11,7 @@ describe('restart, demo seed, token CLI', () => {
     const { token } = orgWithToken(first.db, 'Keep');
     const api = client(first.app, token);
     const depot = (await api('POST', '/api/v1/depots', { name: 'D', lat: 59.42, lng: 24.8 })).data;
-    const vehicle = (await api('POST', '/api/v1/vehicles', { name: 'V', capacity: [10], start_depot_id: depot.id, end_depot_id: depot.id })).data;
+    const vehicle = (await api('POST', '/api/v1/vehicles', { name: 'V', capacity: [10], start_depot_id: depot.id, end_depot_id: depot.id, shift: { from: '08:00', to: '18:00' } })).data;
     const driver = (await api('POST', '/api/v1/drivers', { name: 'Dr', vehicle_id: vehicle.id })).data;
     const stop = (await api('POST', '/api/v1/stops', { lat: 59.43, lng: 24.75, date: '2026-05-08' })).data;
     await api('POST', '/api/v1/stops', { lat: 59.44, lng: 24.76 }, { 'idempotency-key': 'k1' });

@@ -11,6 +11,7 @@ import {
   PlanBody,
   PlanOptions,
   Route,
+  Violation,
 } from '../schemas/routes.js';
 import { autoOptimize, reoptimizeRoute, resolvePlanInput, solvePlan } from '../../planning/planner.js';
 import { actorOf } from './stops.js';
@@ -23,6 +24,8 @@ const ReoptimizeAnswer = z.object({
   route: Route,
   changed: z.boolean(),
   unassigned: z.array(z.object({ stop_id: z.string(), reason: z.string() })),
+  /** Rules the new plan still breaks: a stop that can no longer be made on the route's day, with the reason. */
+  violations: z.array(Violation),
 });
 
 /** Starts `work` as a job: the answer to `?async=true` is 202 with this, the result comes from `GET /api/v1/jobs/:id`. */

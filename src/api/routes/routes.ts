@@ -13,7 +13,8 @@ import {
   StopIdsBody,
   VehicleBody,
 } from '../schemas/routes.js';
-import { planningStopOf, rescheduleRoute, routeVehicle } from '../../planning/planner.js';
+import { planningStopOf, rescheduleRoute, routeDate, routeVehicle } from '../../planning/planner.js';
+import { organizationTimeZone } from '../../store/organizations.js';
 import { scheduleRoute } from '../../planning/schedule-route.js';
 import {
   appendRouteStops,
@@ -51,7 +52,7 @@ function notFound(id: string): DomainError {
 }
 
 /** Pending stops of this organization, timed in the given order for a route driven by `vehicleId`. */
-function planFor(app: FastifyInstance, orgId: string, stopIds: readonly string[], vehicleId: string | null, field: string) {
+function planFor(app: FastifyInstance, orgId: string, stopIds: readonly string[], vehicleId: string | null, date: string | null, field: string) {
   const missing = stopIds.filter((id) => !getStop(app.db, orgId, id));
   if (missing.length > 0) {
     throw new DomainError('validation_error', 'Unknown stops', missing.map((value) => ({ field, message: 'no such stop', value })));
@@ -59,10 +60,9 @@ function planFor(app: FastifyInstance, orgId: string, stopIds: readonly string[]
   if (new Set(stopIds).size !== stopIds.length) {
     throw new DomainError('validation_error', 'A stop is listed twice', [{ field, message: 'duplicate stop ids', value: stopIds }]);
   }
-  return scheduleRoute(
-    stopIds.map((id) => planningStopOf(getStop(app.db, orgId, id)!)),
-    routeVehicle(app, orgId, vehicleId),
-  );
+  const stops = stopIds.map((id) => planningStopOf(getStop(app.db, orgId, id)!));
+  const day = routeDate(date, stops, organizationTimeZone(app.db, orgId));
+  return scheduleRoute(stops, routeVehicle(app, orgId, vehicleId, day));
 }
 
 export default async function routeRoutes(root: FastifyInstance): Promise<void> {
@@ -104,7 +104,7 @@ export default async function routeRoutes(root: FastifyInstance): Promise<void> 
         const { name, date, vehicle_id, driver_id } = b;
         return reply.status(200).send(updateRouteFields(app.db, orgId, existingId, { name, date, vehicle_id, driver_id }));
       }
-      const schedule = planFor(app, orgId, b.stop_ids, b.vehicle_id ?? null, 'stop_ids');
+      const schedule = planFor(app, orgId, b.stop_ids, b.vehicle_id ?? null, b.date ?? null, 'stop_ids');
       assertCrewMayServeStops(app.db, orgId, { vehicleId: b.vehicle_id, driverId: b.driver_id }, b.stop_ids);
       const route = createRoute(
         app.db,
@@ -149,7 +149,7 @@ export default async function routeRoutes(root: FastifyInstance): Promise<void> 
       const route = getRouteSummary(app.db, orgId, req.params.id);
       if (!route) throw notFound(req.params.id);
       const current = getRoute(app.db, orgId, route.id)!.stops.map((s) => s.stop_id);
-      const added = planFor(app, orgId, req.body.stop_ids, route.vehicle_id, 'stop_ids');
+      const added = planFor(app, orgId, req.body.stop_ids, route.vehicle_id, route.date, 'stop_ids');
       assertCrewMayServeStops(app.db, orgId, { vehicleId: route.vehicle_id, driverId: route.driver_id }, req.body.stop_ids);
       appendRouteStops(app.db, orgId, route.id, added.stops, actorOf(req.auth));
       return rescheduleRoute(app, orgId, route.id, [...current, ...req.body.stop_ids], 'route.updated').route;
@@ -229,7 +229,7 @@ export default async function routeRoutes(root: FastifyInstance): Promise<void> 
       const orgId = req.auth.organizationId;
       const route = getRoute(app.db, orgId, req.params.id);
       if (!route) throw notFound(req.params.id);
-      const vehicle = routeVehicle(app, orgId, route.vehicle_id);
+      const vehicle = routeVehicle(app, orgId, route.vehicle_id, route.date ?? '1970-01-01');
       const coords: [number, number][] = [];
       if (vehicle.start) coords.push([vehicle.start.lng, vehicle.start.lat]);
       for (const s of route.stops) coords.push([s.lng, s.lat]);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CLOCK_PATTERN, isTimeZone } from '../../util/zoned-time.js';
 
 /** A resource id with its prefix, e.g. `stp_...`. */
 export const idOf = (prefix: string) =>
@@ -19,6 +20,18 @@ export const TimeWindowInput = z
   .object({ from: IsoDateTime, to: IsoDateTime })
   .refine((w) => Date.parse(w.from) <= Date.parse(w.to), { message: '`from` must not be after `to`', path: ['to'] });
 export const TimeWindow = z.object({ from: z.string(), to: z.string() });
+
+/** A local time of day, `HH:MM` (or `HH:MM:SS`), in the organization's zone. */
+export const Clock = z.string().regex(CLOCK_PATTERN, 'must be a time of day like 08:00');
+
+/** An IANA time zone the server knows (`Europe/Tallinn`, `UTC`). */
+export const TimeZone = z.string().min(1).max(64).refine(isTimeZone, { message: 'must be an IANA time zone like Europe/Tallinn' });
+
+/**
+ * A daily window such as a shift: local times of day; `to` not after `from` rolls over to the next day (a night
+ * shift). ISO date-times are accepted too and stand for their time of day in the organization's zone.
+ */
+export const DailyWindowInput = z.object({ from: z.union([Clock, IsoDateTime]), to: z.union([Clock, IsoDateTime]) });
 
 export const ExternalId = z.string().min(1).max(200);
 

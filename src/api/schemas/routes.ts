@@ -121,8 +121,15 @@ export const PlanAnswer = z.object({
   unassigned: z.array(z.object({ stop_id: z.string(), reason: z.string() })),
   summary: z.object({ distance_m: z.number(), duration_s: z.number(), vehicles: z.number(), unassigned: z.number() }),
 });
+export const SkippedVehicle = z.object({
+  vehicle_id: z.string(),
+  reason: z.enum(['busy', 'no_start', 'no_shift', 'no_driver']),
+  message: z.string(),
+});
 export const AutoOptimizeAnswer = z.object({
   routes: z.array(Route),
+  /** Vehicles not used because they are not ready that day (already routed, no start, no shift, no driver). */
+  skipped_vehicles: z.array(SkippedVehicle),
   unassigned: z.array(z.object({ stop_id: z.string(), reason: z.string() })),
   summary: PlanAnswer.shape.summary,
 });

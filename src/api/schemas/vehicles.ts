@@ -1,9 +1,8 @@
 import { z } from 'zod';
-import { ExternalId, IsoDateTime, LatLng } from './common.js';
+import { DailyWindowInput, ExternalId, LatLng } from './common.js';
 
-export const Shift = z
-  .object({ from: IsoDateTime, to: IsoDateTime })
-  .refine((s) => Date.parse(s.from) <= Date.parse(s.to), { message: '`from` must not be after `to`', path: ['to'] });
+/** The vehicle's working hours, every day: local times of day (see DailyWindowInput). */
+export const Shift = DailyWindowInput;
 
 export const Costs = z.object({
   fixed: z.number().min(0).optional(),
@@ -48,6 +47,7 @@ export const Vehicle = z.object({
   name: z.string(),
   capacity: z.array(z.number()),
   skills: z.array(z.string()),
+  /** Local times of day (`08:00`), applied to each route's date in the organization's zone. */
   shift: z.object({ from: z.string(), to: z.string() }).nullable(),
   start: z.object({ lat: z.number(), lng: z.number() }).nullable(),
   end: z.object({ lat: z.number(), lng: z.number() }).nullable(),
