@@ -4,8 +4,9 @@ import { migration as serviceAreas } from './002_service_areas.js';
 import { migration as tracking } from './003_tracking.js';
 import { migration as webhooks } from './004_webhooks.js';
 import { migration as listIndexes } from './005_list_indexes.js';
+import { migration as jobCancel } from './006_job_cancel.js';
 
 export type { Migration } from './types.js';
 
 /** Every migration, in version order. Add one line per new numbered file. */
-export const migrations: Migration[] = [core, serviceAreas, tracking, webhooks, listIndexes];
+export const migrations: Migration[] = [core, serviceAreas, tracking, webhooks, listIndexes, jobCancel];
