@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 
 /** Everything the server reads from its environment, resolved once at start. */
@@ -19,6 +20,15 @@ export interface Config {
   /** Nominatim-compatible search endpoint used to geocode stops sent without coordinates; null: coordinates required. */
   geocoderUrl: string | null;
   logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
+  /** Longest solve a request may ask for, seconds (MILKRUN_MAX_SOLVE_TIME_S); a larger `time_limit_s` answers 400. */
+  maxSolveTimeS: number;
+  /** Solver worker threads, i.e. solves running at once (MILKRUN_SOLVE_WORKERS, default cores - 1, at least 1). */
+  solveWorkers: number;
+  /**
+   * Solves one organization may run at once while another organization has solves waiting (MILKRUN_SOLVES_PER_ORG);
+   * with nobody else waiting, one organization may use every free worker.
+   */
+  solvesPerOrg: number;
 }
 
 export const DEFAULT_CONFIG: Config = {
@@ -32,6 +42,9 @@ export const DEFAULT_CONFIG: Config = {
   validateResponses: false,
   geocoderUrl: null,
   logLevel: 'info',
+  maxSolveTimeS: 60,
+  solveWorkers: Math.max(1, availableParallelism() - 1),
+  solvesPerOrg: 1,
 };
 
 function intFrom(value: string | undefined, fallback: number, name: string): number {
@@ -41,9 +54,19 @@ function intFrom(value: string | undefined, fallback: number, name: string): num
   return n;
 }
 
+function positiveFrom(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number, got "${value}"`);
+  return n;
+}
+
 const LOG_LEVELS = ['silent', 'error', 'warn', 'info', 'debug'] as const;
 
-/** Reads MILKRUN_DB, PORT, HOST, MILKRUN_SEED_DEMO, MILKRUN_RATE_LIMIT, MILKRUN_GEOCODER_URL, LOG_LEVEL and `--no-demo`. */
+/**
+ * Reads MILKRUN_DB, PORT, HOST, MILKRUN_SEED_DEMO, MILKRUN_RATE_LIMIT, MILKRUN_GEOCODER_URL, MILKRUN_MAX_SOLVE_TIME_S,
+ * MILKRUN_SOLVE_WORKERS, MILKRUN_SOLVES_PER_ORG, LOG_LEVEL and `--no-demo`.
+ */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly string[] = process.argv.slice(2)): Config {
   const logLevel = env.LOG_LEVEL ?? DEFAULT_CONFIG.logLevel;
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
@@ -61,5 +84,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly 
     validateResponses: env.MILKRUN_VALIDATE_RESPONSES === '1',
     geocoderUrl: env.MILKRUN_GEOCODER_URL || null,
     logLevel: logLevel as Config['logLevel'],
+    maxSolveTimeS: positiveFrom(env.MILKRUN_MAX_SOLVE_TIME_S, DEFAULT_CONFIG.maxSolveTimeS, 'MILKRUN_MAX_SOLVE_TIME_S'),
+    solveWorkers: Math.max(1, intFrom(env.MILKRUN_SOLVE_WORKERS, DEFAULT_CONFIG.solveWorkers, 'MILKRUN_SOLVE_WORKERS')),
+    solvesPerOrg: Math.max(1, intFrom(env.MILKRUN_SOLVES_PER_ORG, DEFAULT_CONFIG.solvesPerOrg, 'MILKRUN_SOLVES_PER_ORG')),
   };
 }

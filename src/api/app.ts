@@ -20,6 +20,8 @@ import { addAuth } from './plugins/auth.js';
 import { addIdempotency } from './plugins/idempotency.js';
 import { createJobRunner } from '../planning/jobs.js';
 import { workerPoolSolver, type SolverPort } from '../planning/solver-port.js';
+import { SolveQueue } from '../planning/solve-queue.js';
+import { SolvePool } from '../workers/solve-pool.js';
 import type { ServiceAreaLocator } from './service-areas.js';
 import { serviceAreasFor } from '../store/service-areas.js';
 import './types.js';
@@ -43,7 +45,10 @@ export interface AppDeps {
   config: Config;
   /** Default: the organization's service areas from the database (`serviceAreasFor(db)`). */
   serviceAreas?: ServiceAreaLocator;
-  /** Default: the worker-thread pool. Tests may pass a stub. */
+  /**
+   * Default: a pool of `config.solveWorkers` worker threads, closed with the app. Tests may pass a stub, or
+   * `workerPoolSolver(new SolvePool({ size }))`. Either way every solve goes through the fair queue.
+   */
   solver?: SolverPort;
   /** Default: from config.geocoderUrl, else none (coordinates required). */
   geocoder?: Geocoder | null;
@@ -84,13 +89,22 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.decorate('db', db);
   app.decorate('config', config);
   app.decorate('serviceAreas', deps.serviceAreas ?? serviceAreasFor(db));
-  app.decorate('solver', deps.solver ?? workerPoolSolver());
+  const ownPool = deps.solver ? undefined : new SolvePool({ size: config.solveWorkers });
+  const solveQueue = new SolveQueue(deps.solver ?? workerPoolSolver(ownPool), {
+    solvesPerOrg: config.solvesPerOrg,
+    maxSolveTimeS: config.maxSolveTimeS,
+  });
+  app.decorate('solver', solveQueue);
   app.decorate(
     'geocoder',
     deps.geocoder !== undefined ? deps.geocoder : config.geocoderUrl ? nominatimGeocoder(config.geocoderUrl) : null,
   );
-  app.decorate('jobs', createJobRunner(db));
-  app.addHook('onClose', async () => app.jobs.abortAll());
+  app.decorate('jobs', createJobRunner(db, solveQueue));
+  app.addHook('onClose', async () => {
+    app.jobs.abortAll();
+    solveQueue.close();
+    await ownPool?.close();
+  });
   failInterruptedJobs(db);
 
   // Large answers (route lists, geometry, the OpenAPI document) go compressed to clients that accept it.

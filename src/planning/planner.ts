@@ -3,7 +3,7 @@ import type { Db } from '../store/db.js';
 import type { Route } from '../store/routes.js';
 import type { Stop } from '../store/stops.js';
 import type { Vehicle } from '../store/vehicles.js';
-import type { SolverPort } from './solver-port.js';
+import type { SolveControl, SolverPort } from './solver-port.js';
 import type { AutoOptimizeRequest, InlineStopInput, InlineVehicleInput, PlanOptions, PlanRequest } from './types.js';
 import { getDepot } from '../store/depots.js';
 import { allDrivers, getDriver } from '../store/drivers.js';
@@ -19,13 +19,14 @@ import { fromSolution, type PlanAnswer } from './from-solution.js';
 import { scheduleRoute, type ScheduledRoute } from './schedule-route.js';
 import { toProblem, type PlanningStop, type PlanningVehicle } from './to-problem.js';
 
-type Progress = (fraction: number) => void;
-/** How a job reports and is stopped; both absent for a request answered directly. */
-export interface JobControl {
-  onProgress?: Progress;
-  signal?: AbortSignal;
-}
+/** How a job (or a waiting client) follows and stops the solve; see `SolveControl`. */
+export type JobControl = SolveControl;
 const DAY_MS = 86_400_000;
+
+/** A cancelled job or a gone client writes nothing, even when its solve ended just before the cancel. */
+function throwIfCancelled(control: JobControl): void {
+  if (control.signal?.aborted) throw new DomainError('unavailable', 'The solve was cancelled');
+}
 
 /** What planning works with: the store and a solver. */
 export interface PlanningDeps {
@@ -139,6 +140,7 @@ export function resolvePlanInput(
 /** Solves in a worker; 422 `unsolvable` when there is no vehicle or no stop can be served at all. */
 export async function solvePlan(
   deps: PlanningDeps,
+  orgId: string,
   stops: readonly PlanningStop[],
   vehicles: readonly PlanningVehicle[],
   options: PlanOptions,
@@ -148,6 +150,7 @@ export async function solvePlan(
   if (stops.length === 0) throw new DomainError('unsolvable', 'No stops to plan', { stops: 0, vehicles: vehicles.length });
   const { problem, epochMs } = toProblem(stops, vehicles);
   const solution = await deps.solver.solve(problem, {
+    organizationId: orgId,
     timeLimitS: options.time_limit_s,
     seed: options.seed ?? 1,
     minimize: options.minimize,
@@ -208,7 +211,8 @@ export async function autoOptimize(
   const vehicles = fleet.map((v) => planningVehicleOn(v, body.date, settings));
 
   const zoned = withAreaSkills(deps.db, orgId, stops, vehicles, driverOf);
-  const answer = await solvePlan(deps, zoned.stops, zoned.vehicles, body.options, control);
+  const answer = await solvePlan(deps, orgId, zoned.stops, zoned.vehicles, body.options, control);
+  throwIfCancelled(control);
   const routes = deps.db.transaction(() =>
     answer.routes.map((r) =>
       createRoute(
@@ -327,10 +331,12 @@ export async function reoptimizeRoute(
     const single: PlanningVehicle = { ...vehicle, id: 'route', start: solveFrom, shift, max_stops: null };
     const { problem, epochMs } = toProblem(full, [single], nowMs);
     const solution = await deps.solver.solve(problem, {
+      organizationId: orgId,
       timeLimitS: options.time_limit_s,
       seed: options.seed ?? 1,
       ...control,
     });
+    throwIfCancelled(control);
     const answer = fromSolution(solution, epochMs);
     const solved = answer.routes[0]?.stops.map((s) => s.stop_id) ?? [];
     unassigned = answer.unassigned;

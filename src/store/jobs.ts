@@ -1,7 +1,10 @@
 import { nowIso, stmt, type Db } from './db.js';
 import { newId } from './ids.js';
 
-export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed';
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+/** Statuses a job never leaves. */
+export const FINISHED_JOB_STATUSES: readonly JobStatus[] = ['succeeded', 'failed', 'cancelled'];
 
 export interface JobRecord {
   id: string;
@@ -36,6 +39,7 @@ export function createJob(db: Db, organizationId: string, kind: string): string 
   return id;
 }
 
+/** Changes a job that has not finished yet; a finished job (e.g. cancelled meanwhile) is left as it is. */
 export function updateJob(
   db: Db,
   id: string,
@@ -44,7 +48,8 @@ export function updateJob(
   stmt(
     db,
     `UPDATE jobs SET status = COALESCE(?, status), progress = COALESCE(?, progress),
-       result_json = COALESCE(?, result_json), error_json = COALESCE(?, error_json), updated_at = ? WHERE id = ?`,
+       result_json = COALESCE(?, result_json), error_json = COALESCE(?, error_json), updated_at = ?
+     WHERE id = ? AND status IN ('queued', 'running')`,
   ).run(
     change.status ?? null,
     change.progress ?? null,
