@@ -14,10 +14,11 @@ import { nominatimGeocoder } from '../geocode/nominatim.js';
 import type { Db } from '../store/db.js';
 import { randomBase32 } from '../store/ids.js';
 import { failInterruptedJobs } from '../store/jobs.js';
-import { errorHandler, notFoundHandler } from './errors.js';
+import { clientErrorHandler, errorHandler, frameworkErrorHandler, notFoundHandler } from './errors.js';
 import { DomainError } from '../errors.js';
 import { addAuth } from './plugins/auth.js';
 import { addIdempotency } from './plugins/idempotency.js';
+import { addJsonBodyParser, addStrictRequests } from './plugins/contracts.js';
 import { createJobRunner } from '../planning/jobs.js';
 import { workerPoolSolver, type SolverPort } from '../planning/solver-port.js';
 import type { ServiceAreaLocator } from './service-areas.js';
@@ -68,12 +69,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return typeof given === 'string' && REQUEST_ID_PATTERN.test(given) ? given : `req_${randomBase32(16)}`;
     },
     ajv: { customOptions: { coerceTypes: false } },
+    // fastify's own refusals (bad percent-encoding, over-long parameters, oversized headers) in the envelope too.
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
   });
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(config.validateResponses ? serializerCompiler : plainJsonSerializer);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
+  addJsonBodyParser(app);
   // Callback-style hooks on the per-request path: an async hook costs a promise and a microtask on every request.
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
@@ -126,6 +131,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
             retry_after_s: Math.ceil(context.ttl / 1000),
           }),
       });
+      addStrictRequests(api);
       addIdempotency(api);
       // One line per resource plugin.
       await api.register(meRoutes);

@@ -2,10 +2,10 @@ import { z } from 'zod';
 import { ExternalId, IsoDateTime, LatLng } from './common.js';
 
 export const Shift = z
-  .object({ from: IsoDateTime, to: IsoDateTime })
+  .strictObject({ from: IsoDateTime, to: IsoDateTime })
   .refine((s) => Date.parse(s.from) <= Date.parse(s.to), { message: '`from` must not be after `to`', path: ['to'] });
 
-export const Costs = z.object({
+export const Costs = z.strictObject({
   fixed: z.number().min(0).optional(),
   per_hour: z.number().min(0).optional(),
   per_km: z.number().min(0).optional(),
@@ -29,13 +29,13 @@ const VehicleOptionalFields = {
 };
 const VehicleName = z.string().min(1).max(200);
 
-export const VehicleInput = z.object({
+export const VehicleInput = z.strictObject({
   name: VehicleName,
   capacity: Amount.default([]),
   skills: Skills.default([]),
   ...VehicleOptionalFields,
 });
-export const VehiclePatch = z.object({
+export const VehiclePatch = z.strictObject({
   name: VehicleName.optional(),
   capacity: Amount.optional(),
   skills: Skills.optional(),
