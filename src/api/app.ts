@@ -1,13 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import compress from '@fastify/compress';
 import rateLimit from '@fastify/rate-limit';
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-} from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from '../config.js';
 import type { Geocoder } from '../geocode/geocoder.js';
 import { nominatimGeocoder } from '../geocode/nominatim.js';
@@ -19,6 +13,7 @@ import { DomainError } from '../errors.js';
 import { addAuth } from './plugins/auth.js';
 import { addIdempotency } from './plugins/idempotency.js';
 import { addJsonBodyParser, addStrictRequests } from './plugins/contracts.js';
+import { addApiDocs } from './plugins/docs.js';
 import { createJobRunner } from '../planning/jobs.js';
 import { workerPoolSolver, type SolverPort } from '../planning/solver-port.js';
 import type { ServiceAreaLocator } from './service-areas.js';
@@ -99,21 +94,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   // Large answers (route lists, geometry, the OpenAPI document) go compressed to clients that accept it.
   await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip'] });
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.0.3',
-      info: {
-        title: 'Milkrun API',
-        version: '1',
-        description: 'Route optimization and live tracking. Authenticate with `Authorization: Bearer mk_live_...`.',
-      },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-      security: [{ bearer: [] }],
-    },
-    transform: jsonSchemaTransform,
-  });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await addApiDocs(app);
   app.get('/health', { schema: { hide: true } }, async () => ({ ok: true }));
   // The dispatcher page, outside /api/v1: public assets; its data comes from the API with the planner's token.
   await app.register(dashboardRoutes, dashboardOptionsFromEnv());
