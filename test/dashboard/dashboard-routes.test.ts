@@ -1,11 +1,14 @@
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import dashboardRoutes, { dashboardOptionsFromEnv } from '../../src/api/routes/dashboard.js';
+import { errorHandler } from '../../src/api/errors.js';
 
 describe('dashboard routes', () => {
   const app = Fastify();
 
   beforeAll(async () => {
+    // As in buildApp: the one error handler turns a DomainError's code into its status.
+    app.setErrorHandler(errorHandler);
     await app.register(dashboardRoutes, {
       tileUrl: 'https://tiles.example/{z}/{x}/{y}.png',
       tileAttribution: '© Example',
