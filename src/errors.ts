@@ -21,6 +21,7 @@ export const ERROR_CODES = {
   stop_closed: 'The stop has history or proof of delivery and cannot be deleted; archive it instead',
   payload_too_large: 'The request body is larger than allowed',
   headers_too_large: 'The request headers are larger than allowed',
+  request_timeout: 'The request (its headers or body) was not received in time',
   unsupported_media_type: 'The body is not JSON (or its encoding is not gzip, deflate or br)',
   unsolvable: 'There is nothing the solver could plan (no vehicle, no stop)',
   geocoding_failed: 'The address could not be turned into coordinates',

@@ -1,23 +1,19 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import compress from '@fastify/compress';
 import rateLimit from '@fastify/rate-limit';
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-} from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from '../config.js';
 import type { Geocoder } from '../geocode/geocoder.js';
 import { nominatimGeocoder } from '../geocode/nominatim.js';
 import type { Db } from '../store/db.js';
 import { randomBase32 } from '../store/ids.js';
 import { failInterruptedJobs } from '../store/jobs.js';
-import { errorHandler, notFoundHandler } from './errors.js';
+import { clientErrorHandler, errorHandler, frameworkErrorHandler, notFoundHandler } from './errors.js';
 import { DomainError } from '../errors.js';
 import { addAuth } from './plugins/auth.js';
 import { addIdempotency } from './plugins/idempotency.js';
+import { addJsonBodyParser, addStrictRequests } from './plugins/contracts.js';
+import { addApiDocs } from './plugins/docs.js';
 import { createJobRunner } from '../planning/jobs.js';
 import { workerPoolSolver, type SolverPort } from '../planning/solver-port.js';
 import { SolveQueue } from '../planning/solve-queue.js';
@@ -74,12 +70,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return typeof given === 'string' && REQUEST_ID_PATTERN.test(given) ? given : `req_${randomBase32(16)}`;
     },
     ajv: { customOptions: { coerceTypes: false } },
+    // fastify's own refusals (bad percent-encoding, over-long parameters, oversized headers) in the envelope too.
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
   });
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(config.validateResponses ? serializerCompiler : plainJsonSerializer);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
+  addJsonBodyParser(app);
   // Callback-style hooks on the per-request path: an async hook costs a promise and a microtask on every request.
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
@@ -109,21 +109,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   // Large answers (route lists, geometry, the OpenAPI document) go compressed to clients that accept it.
   await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip'] });
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.0.3',
-      info: {
-        title: 'Milkrun API',
-        version: '1',
-        description: 'Route optimization and live tracking. Authenticate with `Authorization: Bearer mk_live_...`.',
-      },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-      security: [{ bearer: [] }],
-    },
-    transform: jsonSchemaTransform,
-  });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await addApiDocs(app);
   app.get('/health', { schema: { hide: true } }, async () => ({ ok: true }));
   // The dispatcher page, outside /api/v1: public assets; its data comes from the API with the planner's token.
   await app.register(dashboardRoutes, dashboardOptionsFromEnv());
@@ -141,6 +127,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
             retry_after_s: Math.ceil(context.ttl / 1000),
           }),
       });
+      addStrictRequests(api);
       addIdempotency(api);
       // One line per resource plugin.
       await api.register(meRoutes);

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../../errors.js';
 import { isWrite } from './auth.js';
+import { MAX_JSON_DEPTH } from './contracts.js';
 import {
   claimIdempotency,
   completeIdempotency,
@@ -15,9 +16,27 @@ const MAX_KEY_LENGTH = 255;
 
 const claimedKey = new WeakMap<FastifyRequest, string>();
 
+/**
+ * JSON with every object's keys sorted, so `{"a":1,"b":2}` and `{"b":2,"a":1}` are the same request. Recursive but
+ * bounded: bodies come from the JSON parser, which refuses nesting deeper than `MAX_JSON_DEPTH`.
+ */
+export function canonicalJson(value: unknown, depth = 0): string {
+  if (depth > MAX_JSON_DEPTH) throw new DomainError('bad_request', `JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
+  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v === undefined ? null : v, depth + 1)).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const record = value as Record<string, unknown>;
+    const parts: string[] = [];
+    for (const key of Object.keys(record).sort()) {
+      if (record[key] !== undefined) parts.push(`${JSON.stringify(key)}:${canonicalJson(record[key], depth + 1)}`);
+    }
+    return `{${parts.join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
 function bodyHash(body: unknown): string {
   return createHash('sha256')
-    .update(body === undefined ? '' : JSON.stringify(body))
+    .update(body === undefined ? '' : canonicalJson(body))
     .digest('hex');
 }
 

@@ -17,9 +17,10 @@ import {
 } from '../schemas/routes.js';
 import { autoOptimize, reoptimizeRoute, resolvePlanInput, solvePlan } from '../../planning/planner.js';
 import { actorOf } from './stops.js';
+import { getRouteSummary } from '../../store/routes.js';
 
 const tags = ['optimization'];
-const ReoptimizeBody = z.object({ options: PlanOptions.default({ time_limit_s: 2, minimize: 'cost' }) }).default({
+const ReoptimizeBody = z.strictObject({ options: PlanOptions.default({ time_limit_s: 2, minimize: 'cost' }) }).default({
   options: { time_limit_s: 2, minimize: 'cost' },
 });
 const ReoptimizeAnswer = z.object({
@@ -144,6 +145,8 @@ export default async function planningRoutes(root: FastifyInstance): Promise<voi
     async (req, reply) => {
       const orgId = req.auth.organizationId;
       if (req.query.async === 'true') {
+        // A 202 promises a job that can succeed: an unknown (or another organization's) route is 404 now.
+        if (!getRouteSummary(app.db, orgId, req.params.id)) throw new DomainError('not_found', `Route ${req.params.id} not found`);
         return reply
           .status(202)
           .send(

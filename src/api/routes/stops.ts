@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { fieldName, valueAt, type FieldIssue } from '../errors.js';
+import { issueDetails, type FieldIssue } from '../errors.js';
 import { DomainError } from '../../errors.js';
 import { errorResponses, IdParams, listOf } from '../schemas/common.js';
 import {
@@ -85,7 +85,7 @@ async function placeStop(
   return { lat, lng, service_area_id: areaId };
 }
 
-const BulkBody = z.object({ stops: z.array(z.unknown()) });
+const BulkBody = z.strictObject({ stops: z.array(z.unknown()) });
 const BulkAnswer = z.object({ data: z.array(Stop), created: z.number(), updated: z.number() });
 
 export default async function stopRoutes(root: FastifyInstance): Promise<void> {
@@ -143,18 +143,22 @@ export default async function stopRoutes(root: FastifyInstance): Promise<void> {
       }
       const issues: (FieldIssue & { index: number })[] = [];
       const resolved: ResolvedStopInput[] = [];
+      let unknownFields = false;
       for (let i = 0; i < raw.length; i++) {
         const parsed = StopInput.safeParse(raw[i]);
         if (!parsed.success) {
-          for (const issue of parsed.error.issues) {
-            const path = issue.path.filter((k): k is string | number => typeof k !== 'symbol');
-            issues.push({
-              index: i,
-              field: `stops[${i}]${path.length ? '.' : ''}${fieldName(path)}`,
+          const found = issueDetails(
+            parsed.error.issues.map((issue) => ({
+              code: issue.code,
+              path: issue.path.filter((k): k is string | number => typeof k !== 'symbol'),
               message: issue.message,
-              value: valueAt(raw[i], path),
-            });
-          }
+              keys: issue.code === 'unrecognized_keys' ? issue.keys : undefined,
+            })),
+            raw[i],
+            `stops[${i}].`,
+          );
+          if (found.code === 'unknown_field') unknownFields = true;
+          for (const d of found.details) issues.push({ ...d, index: i });
           continue;
         }
         try {
@@ -168,7 +172,11 @@ export default async function stopRoutes(root: FastifyInstance): Promise<void> {
       }
       if (issues.length > 0) {
         // Only stops outside every service area: the same 409 as a single create, still naming each index.
-        const code = issues.every((x) => x.message.startsWith('outside_service_area:')) ? 'outside_service_area' : 'validation_error';
+        const code = unknownFields
+          ? 'unknown_field'
+          : issues.every((x) => x.message.startsWith('outside_service_area:'))
+            ? 'outside_service_area'
+            : 'validation_error';
         throw new DomainError(code, `${new Set(issues.map((x) => x.index)).size} of ${raw.length} stops are invalid; nothing was written`, issues);
       }
       const results = upsertStopsAtomically(app.db, orgId, resolved, actorOf(req.auth));

@@ -16,7 +16,7 @@ const TokenRecord = z.object({
   last_used_at: z.string().nullable(),
   revoked_at: z.string().nullable(),
 });
-const TokenCreate = z.object({
+const TokenCreate = z.strictObject({
   name: z.string().min(1).max(200),
   scope: Scope,
   mode: z.enum(['live', 'test']).default('live'),

@@ -35,7 +35,7 @@ const Live = z.object({
   remaining: z.array(LiveStop),
 });
 
-const TrackQuery = z.object({
+const TrackQuery = z.strictObject({
   from: IsoDateTime.optional(),
   to: IsoDateTime.optional(),
   format: z.enum(['list', 'geojson']).default('list'),

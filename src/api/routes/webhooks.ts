@@ -29,8 +29,8 @@ const tags = ['webhooks'];
 const Topics = z.array(webhookTopicSchema).min(1).max(WEBHOOK_TOPICS.length);
 const Url = z.string().min(1).max(2048);
 
-const WebhookInput = z.object({ url: Url, topics: Topics, active: z.boolean().default(true) });
-const WebhookPatch = z.object({ url: Url.optional(), topics: Topics.optional(), active: z.boolean().optional() });
+const WebhookInput = z.strictObject({ url: Url, topics: Topics, active: z.boolean().default(true) });
+const WebhookPatch = z.strictObject({ url: Url.optional(), topics: Topics.optional(), active: z.boolean().optional() });
 
 const Webhook = z.object({
   id: z.string(),
@@ -68,9 +68,14 @@ const Delivery = z.object({
   recent_attempts: z.array(Attempt),
 });
 
-const ListQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50), cursor: z.string().min(1).optional() });
+const ListQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50), cursor: z.string().min(1).optional() });
 const DeliveryParams = z.object({ id: z.string().min(1).max(64), deliveryId: z.string().min(1).max(64) });
 
+function invalidCursor(value: string | undefined): DomainError {
+  return new DomainError('validation_error', 'Invalid cursor', [
+    { field: 'querystring.cursor', message: 'not a cursor from a previous page', value },
+  ]);
+}
 /** Attempts shown per delivery in the list. */
 const ATTEMPTS_PER_DELIVERY = 10;
 
@@ -150,6 +155,8 @@ export default async function webhookRoutes(root: FastifyInstance): Promise<void
     '/webhooks',
     { schema: { tags, querystring: ListQuery, response: { 200: z.object({ data: z.array(Webhook), next_cursor: z.string().nullable() }), ...errorResponses } } },
     async (req) => {
+      // The cursor is the last endpoint of the previous page: one of this organization's, else it is not a cursor.
+      if (req.query.cursor !== undefined && !getWebhookEndpoint(app.db, req.auth.organizationId, req.query.cursor)) throw invalidCursor(req.query.cursor);
       const rows = listWebhookEndpoints(app.db, req.auth.organizationId, req.query.limit + 1, req.query.cursor ?? null);
       const page = rows.slice(0, req.query.limit);
       return { data: page.map(webhookView), next_cursor: rows.length > req.query.limit ? (page[page.length - 1]?.id ?? null) : null };
@@ -213,8 +220,9 @@ export default async function webhookRoutes(root: FastifyInstance): Promise<void
     },
     async (req) => {
       const row = endpointOr404(req.auth.organizationId, req.params.id);
-      const before = req.query.cursor === undefined ? null : Number(req.query.cursor);
-      if (before !== null && !Number.isSafeInteger(before)) throw new DomainError('validation_error', 'Invalid cursor', [{ field: 'cursor', message: 'not a cursor from this list', value: req.query.cursor }]);
+      const cursor = req.query.cursor;
+      const before = cursor === undefined ? null : /^\d{1,15}$/.test(cursor) ? Number(cursor) : NaN;
+      if (before !== null && !Number.isSafeInteger(before)) throw invalidCursor(cursor);
       const rows = listWebhookDeliveries(app.db, row.id, req.query.limit + 1, before);
       const page = rows.slice(0, req.query.limit);
       const attempts = listWebhookAttempts(app.db, page.map((d) => d.id), ATTEMPTS_PER_DELIVERY);

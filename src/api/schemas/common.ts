@@ -7,7 +7,7 @@ export const idOf = (prefix: string) =>
 
 export const Lat = z.number().min(-90).max(90);
 export const Lng = z.number().min(-180).max(180);
-export const LatLng = z.object({ lat: Lat, lng: Lng });
+export const LatLng = z.strictObject({ lat: Lat, lng: Lng });
 
 /** E.164: a plus, a country code, at most 15 digits in all. */
 export const Phone = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number like +3725123456');
@@ -17,7 +17,7 @@ export const IsoDateTime = z.iso.datetime({ offset: true });
 export const IsoDate = z.iso.date();
 
 export const TimeWindowInput = z
-  .object({ from: IsoDateTime, to: IsoDateTime })
+  .strictObject({ from: IsoDateTime, to: IsoDateTime })
   .refine((w) => Date.parse(w.from) <= Date.parse(w.to), { message: '`from` must not be after `to`', path: ['to'] });
 export const TimeWindow = z.object({ from: z.string(), to: z.string() });
 
@@ -31,11 +31,16 @@ export const TimeZone = z.string().min(1).max(64).refine(isTimeZone, { message: 
  * A daily window such as a shift: local times of day; `to` not after `from` rolls over to the next day (a night
  * shift). ISO date-times are accepted too and stand for their time of day in the organization's zone.
  */
-export const DailyWindowInput = z.object({ from: z.union([Clock, IsoDateTime]), to: z.union([Clock, IsoDateTime]) });
+export const DailyWindowInput = z.strictObject({ from: z.union([Clock, IsoDateTime]), to: z.union([Clock, IsoDateTime]) });
 
 export const ExternalId = z.string().min(1).max(200);
 
-export const ListQuery = z.object({
+/**
+ * Request bodies and query strings are strict (`z.strictObject`): a field this operation does not know answers
+ * 400 `unknown_field` naming it, rather than being dropped (a misspelt `time_window` must not store a stop that is
+ * never planned). Answers are plain objects: clients must ignore fields they do not know.
+ */
+export const ListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().min(1).optional(),
 });

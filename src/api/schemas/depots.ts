@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ExternalId, Lat, Lng } from './common.js';
 
-export const DepotInput = z.object({
+export const DepotInput = z.strictObject({
   name: z.string().min(1).max(200),
   address: z.string().max(500).nullish(),
   lat: Lat,

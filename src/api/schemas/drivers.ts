@@ -3,14 +3,14 @@ import { ExternalId, Phone } from './common.js';
 
 export const DriverStatus = z.enum(['active', 'inactive']);
 
-export const DriverInput = z.object({
+export const DriverInput = z.strictObject({
   name: z.string().min(1).max(200),
   phone: Phone.nullish(),
   status: DriverStatus.default('active'),
   vehicle_id: z.string().nullish(),
   external_id: ExternalId.nullish(),
 });
-export const DriverPatch = z.object({
+export const DriverPatch = z.strictObject({
   name: z.string().min(1).max(200).optional(),
   phone: Phone.nullish(),
   status: DriverStatus.optional(),

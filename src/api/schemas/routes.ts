@@ -59,7 +59,7 @@ export const RouteListQuery = ListQuery.extend({
   vehicle_id: z.string().optional(),
 });
 
-export const RouteCreate = z.object({
+export const RouteCreate = z.strictObject({
   name: z.string().max(200).nullish(),
   date: IsoDate.nullish(),
   vehicle_id: z.string().nullish(),
@@ -69,12 +69,12 @@ export const RouteCreate = z.object({
   external_id: ExternalId.nullish(),
 });
 
-export const StopIdsBody = z.object({ stop_ids: z.array(z.string()).min(1).max(1000) });
-export const DriverBody = z.object({ driver_id: z.string().nullable() });
-export const VehicleBody = z.object({ vehicle_id: z.string() });
+export const StopIdsBody = z.strictObject({ stop_ids: z.array(z.string()).min(1).max(1000) });
+export const DriverBody = z.strictObject({ driver_id: z.string().nullable() });
+export const VehicleBody = z.strictObject({ vehicle_id: z.string() });
 
-export const Balance = z.object({ by: z.enum(['duration', 'stops']).default('duration'), weight: z.number().min(0).max(100).default(1) });
-export const PlanOptions = z.object({
+export const Balance = z.strictObject({ by: z.enum(['duration', 'stops']).default('duration'), weight: z.number().min(0).max(100).default(1) });
+export const PlanOptions = z.strictObject({
   time_limit_s: z.number().min(0.05).max(300).default(2),
   minimize: z.enum(['cost', 'vehicles']).default('cost'),
   balance: Balance.optional(),
@@ -85,20 +85,20 @@ export const PlanOptions = z.object({
 export const InlineStop = StopInput.extend({ lat: LatLng.shape.lat, lng: LatLng.shape.lng, id: z.string().max(100).optional() });
 export const InlineVehicle = VehicleInput.extend({ id: z.string().max(100).optional() });
 
-export const PlanBody = z.object({
+export const PlanBody = z.strictObject({
   stops: z.array(z.union([z.string(), InlineStop])).min(1).max(5000),
   vehicles: z.array(z.union([z.string(), InlineVehicle])).max(500),
   options: PlanOptions.default({ time_limit_s: 2, minimize: 'cost' }),
 });
 
-export const AutoOptimizeBody = z.object({
+export const AutoOptimizeBody = z.strictObject({
   date: IsoDate,
   /** Limit to these vehicles; default every vehicle without a route that day. */
   vehicle_ids: z.array(z.string()).optional(),
   options: PlanOptions.default({ time_limit_s: 2, minimize: 'cost' }),
 });
 
-export const AsyncQuery = z.object({ async: z.enum(['true', 'false']).optional() });
+export const AsyncQuery = z.strictObject({ async: z.enum(['true', 'false']).optional() });
 
 export const PlannedStopOut = z.object({
   stop_id: z.string(),

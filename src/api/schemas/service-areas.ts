@@ -6,7 +6,7 @@ import { ExternalId, Lat, Lng } from './common.js';
  * A service area is created from a GeoJSON Feature or FeatureCollection (Polygon / MultiPolygon, holes allowed);
  * all its polygons become one MultiPolygon. `external_id` makes POST an upsert.
  */
-export const ServiceAreaInput = z.object({
+export const ServiceAreaInput = z.strictObject({
   name: z.string().min(1).max(200),
   external_id: ExternalId.nullish(),
   geojson: areaGeoJsonSchema,
@@ -27,7 +27,7 @@ export const ServiceArea = z.object({
 /** A decimal number in a query string; an empty or non-numeric value is refused (not read as 0). */
 const QueryNumber = z.string().regex(/^-?\d+(\.\d+)?$/, 'must be a decimal number').transform(Number);
 
-export const LookupQuery = z.object({
+export const LookupQuery = z.strictObject({
   lat: QueryNumber.pipe(Lat),
   lng: QueryNumber.pipe(Lng),
 });
@@ -38,7 +38,7 @@ export const LookupResult = z.object({
 });
 
 /** Which areas a vehicle or driver may serve; an empty list lifts the limit. */
-export const AllowedAreasInput = z.object({
+export const AllowedAreasInput = z.strictObject({
   service_area_ids: z.array(z.string().min(1).max(64)).max(500),
 });
 export const AllowedAreas = z.object({

@@ -18,7 +18,7 @@ const stopFields = {
   time_windows: z.array(TimeWindowInput).max(10),
   service_duration_s: z.number().int().min(0).max(86_400),
   demand: z.array(z.number().min(0)).max(8),
-  priority: z.number().int().min(1).max(10),
+  priority: z.number().int().min(0).max(10).describe('0–10, higher is served first; 0 means unset and counts as 5 (the default)'),
   skills: z.array(z.string().min(1).max(100)).max(50),
   type: StopType,
   /** Service day; defaults to the local date of the first time window. */
@@ -26,7 +26,7 @@ const stopFields = {
   external_id: ExternalId.nullish(),
 };
 
-export const StopInput = z.object({
+export const StopInput = z.strictObject({
   ...stopFields,
   time_windows: stopFields.time_windows.default([]),
   service_duration_s: stopFields.service_duration_s.default(0),
@@ -35,7 +35,7 @@ export const StopInput = z.object({
   skills: stopFields.skills.default([]),
   type: stopFields.type.default('delivery'),
 });
-export const StopPatch = z.object({
+export const StopPatch = z.strictObject({
   ...stopFields,
   time_windows: stopFields.time_windows.optional(),
   service_duration_s: stopFields.service_duration_s.optional(),
@@ -45,7 +45,7 @@ export const StopPatch = z.object({
   type: stopFields.type.optional(),
 });
 
-export const ProofOfDelivery = z.object({
+export const ProofOfDelivery = z.strictObject({
   note: z.string().max(2000).optional(),
   signee: z.string().max(200).optional(),
   photo_urls: z.array(z.url()).max(20).optional(),
@@ -60,7 +60,7 @@ export const FailureReason = z.enum([
   'other',
 ]);
 
-export const StatusChange = z.object({
+export const StatusChange = z.strictObject({
   status: StopStatus,
   /** Required with `failed`. */
   reason: FailureReason.optional(),
@@ -105,12 +105,17 @@ export const StopHistoryEntry = z.object({
   at: z.string(),
 });
 
+const STOP_STATUSES: ReadonlySet<string> = new Set(StopStatus.options);
+
 export const StopListQuery = ListQuery.extend({
   status: z
     .string()
-    .regex(/^[a-z_]+(,[a-z_]+)*$/)
+    .regex(/^[a-z_]+(,[a-z_]+)*$/, 'must be a status or a comma list of statuses')
+    .refine((list) => list.split(',').every((s) => STOP_STATUSES.has(s)), {
+      message: `each status must be one of ${StopStatus.options.join(', ')}`,
+    })
     .optional()
-    .describe('one status or a comma list'),
+    .describe(`one status or a comma list (${StopStatus.options.join(', ')})`),
   driver_id: z.string().optional(),
   route_id: z.string().optional(),
   date: IsoDate.optional(),

@@ -4,7 +4,7 @@ import { DailyWindowInput, ExternalId, LatLng } from './common.js';
 /** The vehicle's working hours, every day: local times of day (see DailyWindowInput). */
 export const Shift = DailyWindowInput;
 
-export const Costs = z.object({
+export const Costs = z.strictObject({
   fixed: z.number().min(0).optional(),
   per_hour: z.number().min(0).optional(),
   per_km: z.number().min(0).optional(),
@@ -28,13 +28,13 @@ const VehicleOptionalFields = {
 };
 const VehicleName = z.string().min(1).max(200);
 
-export const VehicleInput = z.object({
+export const VehicleInput = z.strictObject({
   name: VehicleName,
   capacity: Amount.default([]),
   skills: Skills.default([]),
   ...VehicleOptionalFields,
 });
-export const VehiclePatch = z.object({
+export const VehiclePatch = z.strictObject({
   name: VehicleName.optional(),
   capacity: Amount.optional(),
   skills: Skills.optional(),
