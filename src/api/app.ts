@@ -20,7 +20,7 @@ import { addAuth } from './plugins/auth.js';
 import { addIdempotency } from './plugins/idempotency.js';
 import { createJobRunner } from '../planning/jobs.js';
 import { workerPoolSolver, type SolverPort } from '../planning/solver-port.js';
-import type { ServiceAreaLocator } from './service-areas.js';
+import type { ServiceAreaLocator } from '../store/service-area-locator.js';
 import { serviceAreasFor } from '../store/service-areas.js';
 import './types.js';
 import meRoutes from './routes/me.js';

@@ -1,11 +1,11 @@
 import { DomainError } from '../errors.js';
-import type { Driver, DriverInput, DriverPatch } from '../api/schemas/drivers.js';
+import type { Driver, DriverInput, DriverPatch } from './records/drivers.js';
 import { nowIso, stmt, type Db } from './db.js';
 import { definedOnly } from './patch.js';
 import { recordEvent } from './events.js';
 import { newId } from './ids.js';
 import { decodeCursor, toPage, type Page } from './pagination.js';
-export type { Driver };
+export type { Driver, DriverInput, DriverPatch };
 
 interface DriverRow {
   _rowid: number;

@@ -1,11 +1,11 @@
 import { DomainError } from '../errors.js';
-import type { Route, RouteListQuery, RouteStop, RouteSummary } from '../api/schemas/routes.js';
+import type { Route, RouteListQuery, RouteStop, RouteSummary } from './records/routes.js';
 import { nowIso, stmt, type Db } from './db.js';
 import { recordEvent } from './events.js';
 import { newId } from './ids.js';
 import { decodeCursor, toPage, type Page } from './pagination.js';
 import { changeStopStatus } from './stops.js';
-export type { Route, RouteStop, RouteSummary };
+export type { Route, RouteListQuery, RouteStop, RouteSummary };
 
 /** A stop's place and planned times on a route, as written. */
 export interface RouteStopPlan {

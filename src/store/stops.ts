@@ -1,12 +1,12 @@
 import { DomainError } from '../errors.js';
-import type { Stop, StopHistoryEntry, StopInput, StopListQuery, StopPatch, StopStatus } from '../api/schemas/stops.js';
+import type { Stop, StopHistoryEntry, StopInput, StopListQuery, StopPatch, StopStatus } from './records/stops.js';
 import { nowIso, stmt, type Db } from './db.js';
 import { definedOnly } from './patch.js';
 import { recordEvent } from './events.js';
 import { newId } from './ids.js';
 import { decodeCursor, encodeCursor, toPage, type Page } from './pagination.js';
 import { localDateOf, toUtcIso } from './time.js';
-export type { Stop, StopStatus };
+export type { Stop, StopHistoryEntry, StopInput, StopListQuery, StopPatch, StopStatus };
 
 /** A create body whose coordinates are known (given or geocoded) and whose service area was looked up. */
 export type ResolvedStopInput = StopInput & { lat: number; lng: number; service_area_id: string | null };
