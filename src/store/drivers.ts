@@ -42,6 +42,11 @@ function toDriver(row: DriverRow): Driver {
   };
 }
 
+/** True when the organization has this driver. */
+export function driverExists(db: Db, organizationId: string, driverId: string): boolean {
+  return stmt(db, 'SELECT 1 FROM drivers WHERE organization_id = ? AND id = ?').get(organizationId, driverId) !== undefined;
+}
+
 export function getDriver(db: Db, orgId: string, id: string): Driver | undefined {
   const row = stmt(db, `SELECT ${COLUMNS} FROM drivers WHERE organization_id = ? AND id = ?`).get(orgId, id) as
     | DriverRow

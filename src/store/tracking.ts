@@ -14,10 +14,6 @@ function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-export function driverExists(db: Db, organizationId: string, driverId: string): boolean {
-  return stmt(db, 'SELECT 1 FROM drivers WHERE organization_id = ? AND id = ?').get(organizationId, driverId) !== undefined;
-}
-
 /** Issues a driver token; the returned string is the only copy of the secret. */
 export function createDriverToken(db: Db, organizationId: string, driverId: string): { id: string; token: string } {
   const token = `${DRIVER_TOKEN_PREFIX}${randomBase32(32)}`;

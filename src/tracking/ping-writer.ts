@@ -27,7 +27,7 @@ import type { AckFrame, ErrorFrame, PingFrame, StopEventFrame } from './messages
 
 export type Reply = AckFrame | ErrorFrame;
 
-/** The stop lifecycle shared with the REST API (src/store/stops.ts changeStopStatus), injected. */
+/** The stop lifecycle shared with the REST API (src/lifecycle/stop-status.ts changeStopStatus), injected. */
 export type ChangeStopStatus = (
   db: Db,
   organizationId: string,

@@ -15,17 +15,13 @@ import {
 } from '../schemas/routes.js';
 import { planningStopOf, rescheduleRoute, routeVehicle } from '../../planning/planner.js';
 import { scheduleRoute } from '../../planning/schedule-route.js';
+import { appendRouteStops, createRoute, deleteRoute, removeRouteStops, setRouteDriver } from '../../lifecycle/route-writes.js';
 import {
-  appendRouteStops,
-  createRoute,
-  deleteRoute,
   findRouteIdByExternalId,
   getRoute,
   getRouteSummary,
   listRoutes,
-  removeRouteStops,
   routeTimeline,
-  setRouteDriver,
   setRouteVehicle,
   updateRouteFields,
 } from '../../store/routes.js';

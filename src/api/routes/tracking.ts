@@ -3,7 +3,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DomainError } from '../../errors.js';
 import { errorResponses, IdParams, IsoDateTime, listOf } from '../schemas/common.js';
-import { createDriverToken, driverExists, listDriverTokens, revokeDriverToken, trackOf } from '../../store/tracking.js';
+import { driverExists } from '../../store/drivers.js';
+import { createDriverToken, listDriverTokens, revokeDriverToken, trackOf } from '../../store/tracking.js';
 import { driverTokenRevoked, liveStateOf } from '../../tracking/registry.js';
 
 const tags = ['tracking'];
