@@ -145,3 +145,8 @@ export function setDriverPosition(db: Db, orgId: string, id: string, p: { lat: n
     id,
   );
 }
+
+/** Live tracking's write of the last known position (the driver id is already the socket's; no organization check). */
+export function writeDriverPosition(db: Db, driverId: string, lat: number, lng: number, atIso: string): void {
+  stmt(db, 'UPDATE drivers SET last_lat = ?, last_lng = ?, last_position_at = ? WHERE id = ?').run(lat, lng, atIso, driverId);
+}

@@ -99,6 +99,11 @@ export function listRoutes(db: Db, orgId: string, q: RouteListQuery): Page<Route
   return toPage(rows, q.limit, toSummary);
 }
 
+/** The live estimate of a stop's arrival (tracking writes it; `GET /routes/:id` shows it). */
+export function writeStopEta(db: Db, routeId: string, stopId: string, etaIso: string): void {
+  stmt(db, 'UPDATE route_stops SET eta = ? WHERE route_id = ? AND stop_id = ?').run(etaIso, routeId, stopId);
+}
+
 /** Vehicles that already have a route on `date`. */
 export function vehiclesBusyOn(db: Db, orgId: string, date: string): Set<string> {
   const rows = stmt(

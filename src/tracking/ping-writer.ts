@@ -7,16 +7,9 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Db } from '../store/db.js';
-import {
-  appendPing,
-  compactPingJournal,
-  findStopEvent,
-  insertStopEvent,
-  maxSeqOf,
-  pingStored,
-  stopBelongsToDriver,
-  type DriverIdentity,
-} from '../store/tracking.js';
+import type { DriverIdentity } from '../store/driver-tokens.js';
+import { appendPing, compactPingJournal, findStopEvent, insertStopEvent, maxSeqOf, pingStored } from '../store/pings.js';
+import { stopBelongsToDriver } from '../store/tracking-routes.js';
 import type { LiveState } from './live-state.js';
 import { isoOf } from './iso.js';
 import { JournalCompactor } from './compactor.js';
