@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { openDb } from '../../src/store/db.js';
-import { appendPing, deleteJournalThrough } from '../../src/store/tracking.js';
+import { appendPing, deleteJournalThrough } from '../../src/store/pings.js';
 import { CopyRound } from '../../src/tracking/journal-compaction.js';
 
 function arg(name: string, fallback: number): number {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { openDb } from '../../src/store/db.js';
-import { findDriverByToken, type DriverIdentity } from '../../src/store/tracking.js';
+import { findDriverByToken, type DriverIdentity } from '../../src/store/driver-tokens.js';
 import { LiveState } from '../../src/tracking/live-state.js';
 import { driverFrame, parseFrame } from '../../src/tracking/messages.js';
 import { PingWriter } from '../../src/tracking/ping-writer.js';

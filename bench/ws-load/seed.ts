@@ -2,7 +2,7 @@
 import type { Db } from '../../src/store/db.js';
 import { newId } from '../../src/store/ids.js';
 import { ensureOrganization } from '../../src/store/organizations.js';
-import { createDriverToken } from '../../src/store/tracking.js';
+import { createDriverToken } from '../../src/store/driver-tokens.js';
 import { seededRandom } from '../../src/tracking/simulator.js';
 
 export function seedFleet(db: Db, drivers: number, stops: number, startMs: number): string[] {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { openDb } from '../../src/store/db.js';
-import { findDriverByToken } from '../../src/store/tracking.js';
+import { findDriverByToken } from '../../src/store/driver-tokens.js';
 import { LiveState } from '../../src/tracking/live-state.js';
 import { updateText } from '../../src/tracking/hub.js';
 import { seedFleet } from './seed.js';

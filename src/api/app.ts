@@ -18,7 +18,7 @@ import { createJobRunner } from '../planning/jobs.js';
 import { workerPoolSolver, type SolverPort } from '../planning/solver-port.js';
 import { SolveQueue } from '../planning/solve-queue.js';
 import { SolvePool } from '../workers/solve-pool.js';
-import type { ServiceAreaLocator } from './service-areas.js';
+import type { ServiceAreaLocator } from '../store/service-area-locator.js';
 import { serviceAreasFor } from '../store/service-areas.js';
 import './types.js';
 import meRoutes from './routes/me.js';

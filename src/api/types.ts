@@ -4,7 +4,7 @@ import type { Db } from '../store/db.js';
 import type { TokenScope } from '../store/tokens.js';
 import type { SolverPort } from '../planning/solver-port.js';
 import type { JobRunner } from '../planning/jobs.js';
-import type { ServiceAreaLocator } from './service-areas.js';
+import type { ServiceAreaLocator } from '../store/service-area-locator.js';
 
 /** Who is calling: set by the auth plugin on every `/api/v1` request. */
 export interface Auth {

@@ -1,9 +1,10 @@
-import type { Depot, DepotInput, DepotPatch } from '../api/schemas/depots.js';
+import type { Depot, DepotInput, DepotPatch } from './records/depots.js';
 import { nowIso, stmt, type Db } from './db.js';
 import { recordEvent } from './events.js';
 import { newId } from './ids.js';
 import { decodeCursor, toPage, type Page } from './pagination.js';
 import { definedOnly } from './patch.js';
+export type { Depot, DepotInput, DepotPatch };
 
 type DepotRow = Depot & { _rowid: number };
 const COLUMNS = 'rowid AS _rowid, id, external_id, name, address, lat, lng, created_at, updated_at';

@@ -1,11 +1,11 @@
 import { DomainError } from '../errors.js';
-import type { Driver, DriverInput, DriverPatch } from '../api/schemas/drivers.js';
+import type { Driver, DriverInput, DriverPatch } from './records/drivers.js';
 import { nowIso, stmt, type Db } from './db.js';
 import { definedOnly } from './patch.js';
 import { recordEvent } from './events.js';
 import { newId } from './ids.js';
 import { decodeCursor, toPage, type Page } from './pagination.js';
-export type { Driver };
+export type { Driver, DriverInput, DriverPatch };
 
 interface DriverRow {
   _rowid: number;
@@ -40,6 +40,11 @@ function toDriver(row: DriverRow): Driver {
     created_at: row.created_at,
     updated_at: row.updated_at,
   };
+}
+
+/** True when the organization has this driver. */
+export function driverExists(db: Db, organizationId: string, driverId: string): boolean {
+  return stmt(db, 'SELECT 1 FROM drivers WHERE organization_id = ? AND id = ?').get(organizationId, driverId) !== undefined;
 }
 
 export function getDriver(db: Db, orgId: string, id: string): Driver | undefined {
@@ -139,4 +144,9 @@ export function setDriverPosition(db: Db, orgId: string, id: string, p: { lat: n
     orgId,
     id,
   );
+}
+
+/** Live tracking's write of the last known position (the driver id is already the socket's; no organization check). */
+export function writeDriverPosition(db: Db, driverId: string, lat: number, lng: number, atIso: string): void {
+  stmt(db, 'UPDATE drivers SET last_lat = ?, last_lng = ?, last_position_at = ? WHERE id = ?').run(lat, lng, atIso, driverId);
 }

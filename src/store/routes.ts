@@ -1,11 +1,9 @@
-import { DomainError } from '../errors.js';
-import type { Route, RouteListQuery, RouteStop, RouteSummary } from '../api/schemas/routes.js';
+import type { Route, RouteListQuery, RouteStatus, RouteStop, RouteSummary } from './records/routes.js';
 import { nowIso, stmt, type Db } from './db.js';
 import { recordEvent } from './events.js';
 import { newId } from './ids.js';
 import { decodeCursor, toPage, type Page } from './pagination.js';
-import { changeStopStatus } from './stops.js';
-export type { Route, RouteStop, RouteSummary };
+export type { Route, RouteListQuery, RouteStatus, RouteStop, RouteSummary };
 
 /** A stop's place and planned times on a route, as written. */
 export interface RouteStopPlan {
@@ -101,6 +99,11 @@ export function listRoutes(db: Db, orgId: string, q: RouteListQuery): Page<Route
   return toPage(rows, q.limit, toSummary);
 }
 
+/** The live estimate of a stop's arrival (tracking writes it; `GET /routes/:id` shows it). */
+export function writeStopEta(db: Db, routeId: string, stopId: string, etaIso: string): void {
+  stmt(db, 'UPDATE route_stops SET eta = ? WHERE route_id = ? AND stop_id = ?').run(etaIso, routeId, stopId);
+}
+
 /** Vehicles that already have a route on `date`. */
 export function vehiclesBusyOn(db: Db, orgId: string, date: string): Set<string> {
   const rows = stmt(
@@ -110,7 +113,8 @@ export function vehiclesBusyOn(db: Db, orgId: string, date: string): Set<string>
   return new Set(rows.map((r) => r.vehicle_id));
 }
 
-function writeStopPlan(db: Db, routeId: string, plan: readonly RouteStopPlan[], fromPosition: number): void {
+/** Writes the stops' places from `fromPosition` on, with their planned times (moving a stop from another route). */
+export function writeStopPlan(db: Db, routeId: string, plan: readonly RouteStopPlan[], fromPosition: number): void {
   const upsert = stmt(
     db,
     `INSERT INTO route_stops (route_id, stop_id, position, planned_arrival, service_start, departure, distance_m)
@@ -136,142 +140,99 @@ export interface NewRoute {
   stops: readonly RouteStopPlan[];
 }
 
+/** Inserts a `planned` route row and returns its id; its stops are written separately (writeStopPlan). */
+export function insertRoute(db: Db, orgId: string, input: Omit<NewRoute, 'stops'>, createdAt: string): string {
+  const id = newId('rte');
+  stmt(
+    db,
+    `INSERT INTO routes (id, organization_id, external_id, name, date, vehicle_id, driver_id, status, optimized,
+       distance_m, duration_s, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'planned', ?, ?, ?, ?, ?)`,
+  ).run(
+    id,
+    orgId,
+    input.external_id ?? null,
+    input.name ?? null,
+    input.date ?? null,
+    input.vehicle_id ?? null,
+    input.driver_id ?? null,
+    input.optimized ? 1 : 0,
+    input.distance_m,
+    input.duration_s,
+    createdAt,
+    createdAt,
+  );
+  return id;
+}
+
+/** The highest position on a route, -1 when it has no stops. */
+export function lastRoutePosition(db: Db, routeId: string): number {
+  return (stmt(db, 'SELECT COALESCE(MAX(position), -1) AS p FROM route_stops WHERE route_id = ?').get(routeId) as { p: number }).p;
+}
+
+/** Takes a stop off whichever route holds it. */
+export function removeStopFromRoutes(db: Db, stopId: string): void {
+  stmt(db, 'DELETE FROM route_stops WHERE stop_id = ?').run(stopId);
+}
+
 /**
- * Creates a route with its stops in order; each stop must be pending and becomes `assigned` (with history and
- * events). Emits route.created (and route.optimized when the order is the solver's). All in the caller's
- * transaction when there is one.
+ * The route's order is no longer the solver's (one of its stops changed, or stops came or went). With `updatedAt`
+ * the route's `updated_at` moves too.
  */
-export function createRoute(db: Db, orgId: string, input: NewRoute, actor: string): Route {
-  return db.transaction(() => {
-    const id = newId('rte');
-    const now = nowIso();
+export function markRouteUnoptimized(db: Db, routeId: string, updatedAt?: string): void {
+  if (updatedAt === undefined) stmt(db, 'UPDATE routes SET optimized = 0 WHERE id = ?').run(routeId);
+  else stmt(db, 'UPDATE routes SET optimized = 0, updated_at = ? WHERE id = ?').run(updatedAt, routeId);
+}
+
+/** A route's totals after its stops were re-planned. */
+export function writeRouteTotals(
+  db: Db,
+  orgId: string,
+  routeId: string,
+  totals: { distance_m: number; duration_s: number; optimized: boolean },
+  updatedAt: string,
+): void {
+  stmt(db, 'UPDATE routes SET distance_m = ?, duration_s = ?, optimized = ?, updated_at = ? WHERE id = ? AND organization_id = ?').run(
+    totals.distance_m,
+    totals.duration_s,
+    totals.optimized ? 1 : 0,
+    updatedAt,
+    routeId,
+    orgId,
+  );
+}
+
+export function writeRouteDriver(db: Db, orgId: string, routeId: string, driverId: string | null, updatedAt: string): void {
+  stmt(db, 'UPDATE routes SET driver_id = ?, updated_at = ? WHERE id = ? AND organization_id = ?').run(driverId, updatedAt, routeId, orgId);
+}
+
+export function routeStatusOf(db: Db, orgId: string, routeId: string): RouteStatus | undefined {
+  const row = stmt(db, 'SELECT status FROM routes WHERE id = ? AND organization_id = ?').get(routeId, orgId) as
+    | { status: RouteStatus }
+    | undefined;
+  return row?.status;
+}
+
+export function markRouteStarted(db: Db, routeId: string, at: string): void {
+  stmt(db, `UPDATE routes SET status = 'in_progress', started_at = ?, updated_at = ? WHERE id = ?`).run(at, at, routeId);
+}
+
+export function markRouteCompleted(db: Db, routeId: string, at: string): void {
+  stmt(db, `UPDATE routes SET status = 'completed', completed_at = ?, updated_at = ? WHERE id = ?`).run(at, at, routeId);
+}
+
+/** How many of a route's stops are still open (not completed, failed or cancelled). */
+export function openStopCount(db: Db, routeId: string): number {
+  return (
     stmt(
       db,
-      `INSERT INTO routes (id, organization_id, external_id, name, date, vehicle_id, driver_id, status, optimized,
-         distance_m, duration_s, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'planned', ?, ?, ?, ?, ?)`,
-    ).run(
-      id,
-      orgId,
-      input.external_id ?? null,
-      input.name ?? null,
-      input.date ?? null,
-      input.vehicle_id ?? null,
-      input.driver_id ?? null,
-      input.optimized ? 1 : 0,
-      input.distance_m,
-      input.duration_s,
-      now,
-      now,
-    );
-    assignStops(db, orgId, id, input.stops, input.driver_id ?? null, actor);
-    writeStopPlan(db, id, input.stops, 0);
-    const route = getRoute(db, orgId, id)!;
-    recordEvent(db, { organizationId: orgId, type: 'route.created', resourceType: 'route', resourceId: id, data: route });
-    if (input.optimized) {
-      recordEvent(db, { organizationId: orgId, type: 'route.optimized', resourceType: 'route', resourceId: id, data: route });
-    }
-    return route;
-  })();
+      `SELECT COUNT(*) AS n FROM route_stops rs JOIN stops s ON s.id = rs.stop_id
+       WHERE rs.route_id = ? AND s.status NOT IN ('completed', 'failed', 'cancelled')`,
+    ).get(routeId) as { n: number }
+  ).n;
 }
 
-function assignStops(
-  db: Db,
-  orgId: string,
-  routeId: string,
-  plan: readonly RouteStopPlan[],
-  driverId: string | null,
-  actor: string,
-): void {
-  for (const p of plan) {
-    const s = stmt(db, 'SELECT status, route_id FROM stops WHERE organization_id = ? AND id = ?').get(orgId, p.stop_id) as
-      | { status: string; route_id: string | null }
-      | undefined;
-    if (!s) {
-      throw new DomainError('validation_error', `Unknown stop ${p.stop_id}`, [{ field: 'stop_ids', message: 'no such stop', value: p.stop_id }]);
-    }
-    if (s.status !== 'pending') {
-      throw new DomainError('conflict', `Stop ${p.stop_id} is ${s.status}${s.route_id ? ` on route ${s.route_id}` : ''}; only pending stops can be routed`, {
-        stop_id: p.stop_id,
-        status: s.status,
-        route_id: s.route_id,
-      });
-    }
-    changeStopStatus(db, orgId, p.stop_id, 'assigned', { route_id: routeId, driver_id: driverId }, actor);
-  }
-}
-
-/** Appends pending stops at the end (the route is no longer optimized). */
-export function appendRouteStops(db: Db, orgId: string, routeId: string, plan: readonly RouteStopPlan[], actor: string): void {
-  db.transaction(() => {
-    const route = getRouteSummary(db, orgId, routeId);
-    if (!route) throw new DomainError('not_found', `Route ${routeId} not found`);
-    const max = stmt(db, 'SELECT COALESCE(MAX(position), -1) AS p FROM route_stops WHERE route_id = ?').get(routeId) as { p: number };
-    assignStops(db, orgId, routeId, plan, route.driver_id, actor);
-    writeStopPlan(db, routeId, plan, max.p + 1);
-    stmt(db, 'UPDATE routes SET optimized = 0, updated_at = ? WHERE id = ?').run(nowIso(), routeId);
-    recordEvent(db, { organizationId: orgId, type: 'route.updated', resourceType: 'route', resourceId: routeId, data: { added: plan.map((p) => p.stop_id) } });
-  })();
-}
-
-/** Takes stops off a route; open ones go back to pending. */
-export function removeRouteStops(db: Db, orgId: string, routeId: string, stopIds: readonly string[], actor: string): void {
-  db.transaction(() => {
-    for (const stopId of stopIds) {
-      const s = stmt(db, 'SELECT status, route_id FROM stops WHERE organization_id = ? AND id = ?').get(orgId, stopId) as
-        | { status: string; route_id: string | null }
-        | undefined;
-      if (!s || s.route_id !== routeId) {
-        throw new DomainError('not_found', `Stop ${stopId} is not on route ${routeId}`, { stop_id: stopId });
-      }
-      if (s.status === 'assigned') changeStopStatus(db, orgId, stopId, 'pending', {}, actor);
-      else if (s.status === 'completed' || s.status === 'failed' || s.status === 'cancelled') {
-        throw new DomainError('conflict', `Stop ${stopId} is ${s.status}; it stays on the route as a record`, { stop_id: stopId, status: s.status });
-      } else {
-        throw new DomainError('conflict', `Stop ${stopId} is ${s.status}; the driver is on the way`, { stop_id: stopId, status: s.status });
-      }
-    }
-    stmt(db, 'UPDATE routes SET optimized = 0, updated_at = ? WHERE id = ?').run(nowIso(), routeId);
-    recordEvent(db, { organizationId: orgId, type: 'route.updated', resourceType: 'route', resourceId: routeId, data: { removed: stopIds } });
-  })();
-}
-
-/** Rewrites order and planned times of the route's stops, plus its totals. */
-export function replanRoute(
-  db: Db,
-  orgId: string,
-  routeId: string,
-  plan: readonly RouteStopPlan[],
-  totals: { distance_m: number; duration_s: number; optimized: boolean },
-  event: 'route.reordered' | 'route.optimized' | 'route.updated',
-): Route {
-  return db.transaction(() => {
-    writeStopPlan(db, routeId, plan, 0);
-    stmt(db, 'UPDATE routes SET distance_m = ?, duration_s = ?, optimized = ?, updated_at = ? WHERE id = ? AND organization_id = ?').run(
-      totals.distance_m,
-      totals.duration_s,
-      totals.optimized ? 1 : 0,
-      nowIso(),
-      routeId,
-      orgId,
-    );
-    const route = getRoute(db, orgId, routeId)!;
-    recordEvent(db, { organizationId: orgId, type: event, resourceType: 'route', resourceId: routeId, data: route });
-    return route;
-  })();
-}
-
-export function setRouteDriver(db: Db, orgId: string, routeId: string, driverId: string | null): Route {
-  return db.transaction(() => {
-    if (driverId && !stmt(db, 'SELECT 1 FROM drivers WHERE organization_id = ? AND id = ?').get(orgId, driverId)) {
-      throw new DomainError('validation_error', `Unknown driver ${driverId}`, [{ field: 'driver_id', message: 'no such driver', value: driverId }]);
-    }
-    const now = nowIso();
-    stmt(db, 'UPDATE routes SET driver_id = ?, updated_at = ? WHERE id = ? AND organization_id = ?').run(driverId, now, routeId, orgId);
-    stmt(db, 'UPDATE stops SET driver_id = ?, updated_at = ? WHERE route_id = ? AND organization_id = ?').run(driverId, now, routeId, orgId);
-    const route = getRoute(db, orgId, routeId)!;
-    recordEvent(db, { organizationId: orgId, type: 'route.assigned', resourceType: 'route', resourceId: routeId, data: { id: routeId, driver_id: driverId } });
-    return route;
-  })();
+export function deleteRouteRow(db: Db, orgId: string, routeId: string): void {
+  stmt(db, 'DELETE FROM routes WHERE id = ? AND organization_id = ?').run(routeId, orgId);
 }
 
 export function findRouteIdByExternalId(db: Db, orgId: string, externalId: string): string | undefined {
@@ -313,24 +274,6 @@ export function updateRouteFields(
 
 export function setRouteVehicle(db: Db, orgId: string, routeId: string, vehicleId: string): void {
   stmt(db, 'UPDATE routes SET vehicle_id = ?, optimized = 0, updated_at = ? WHERE id = ? AND organization_id = ?').run(vehicleId, nowIso(), routeId, orgId);
-}
-
-/** Deletes a route; its stops not yet done go back to pending, done ones keep their record but leave the route. */
-export function deleteRoute(db: Db, orgId: string, routeId: string, actor: string): boolean {
-  return db.transaction(() => {
-    const route = getRouteSummary(db, orgId, routeId);
-    if (!route) return false;
-    for (const s of routeStops(db, routeId)) {
-      if (s.status === 'assigned' || s.status === 'en_route') {
-        if (s.status === 'en_route') changeStopStatus(db, orgId, s.stop_id, 'assigned', {}, actor);
-        changeStopStatus(db, orgId, s.stop_id, 'pending', {}, actor);
-      }
-    }
-    stmt(db, 'UPDATE stops SET route_id = NULL WHERE route_id = ?').run(routeId);
-    stmt(db, 'DELETE FROM routes WHERE id = ? AND organization_id = ?').run(routeId, orgId);
-    recordEvent(db, { organizationId: orgId, type: 'route.deleted', resourceType: 'route', resourceId: routeId, data: { id: routeId } });
-    return true;
-  })();
 }
 
 export interface TimelineEntry {

@@ -2,9 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import type { ServiceArea } from '../api/schemas/service-areas.js';
 import { areaFeatureSchema } from '../geo/geojson-schema.js';
 import type { Db } from './db.js';
+import type { ServiceArea } from './records/service-areas.js';
 import { serviceAreasFor } from './service-areas.js';
 
 /** data/areas/ from src/store/ (tsx) or dist/store/ (build): two levels up, then data. */

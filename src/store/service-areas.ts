@@ -1,11 +1,12 @@
 import { DomainError } from '../errors.js';
-import type { ServiceAreaLocator } from '../api/service-areas.js';
-import type { ServiceArea, ServiceAreaInput, ServiceAreaPatch } from '../api/schemas/service-areas.js';
+import type { ServiceArea, ServiceAreaInput, ServiceAreaPatch } from './records/service-areas.js';
 import type { AreaMultiPolygon, BBox2D } from '../geo/geojson-schema.js';
 import { ServiceAreaIndex } from '../geo/service-area-index.js';
 import { validateAreaGeoJson } from '../geo/validate-geometry.js';
 import { nowIso, stmt, type Db } from './db.js';
 import { recordEvent } from './events.js';
+import type { ServiceAreaLocator } from './service-area-locator.js';
+export type { ServiceArea, ServiceAreaInput, ServiceAreaPatch };
 import { newId } from './ids.js';
 import { decodeCursor, toPage, type Page } from './pagination.js';
 

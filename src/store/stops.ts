@@ -1,14 +1,22 @@
-import { DomainError } from '../errors.js';
-import type { Stop, StopHistoryEntry, StopInput, StopListQuery, StopPatch, StopStatus } from '../api/schemas/stops.js';
+import type {
+  ProofOfDelivery,
+  Stop,
+  StopHistoryEntry,
+  StopInput,
+  StopListQuery,
+  StopPatch,
+  StopStatus,
+} from './records/stops.js';
 import { nowIso, stmt, type Db } from './db.js';
 import { definedOnly } from './patch.js';
 import { recordEvent } from './events.js';
 import { newId } from './ids.js';
 import { decodeCursor, encodeCursor, toPage, type Page } from './pagination.js';
+import { markRouteUnoptimized } from './routes.js';
 import { toUtcIso } from './time.js';
 import { organizationTimeZone } from './organizations.js';
 import { zonedDate } from '../util/zoned-time.js';
-export type { Stop, StopStatus };
+export type { ProofOfDelivery, Stop, StopHistoryEntry, StopInput, StopListQuery, StopPatch, StopStatus };
 
 /** A create body whose coordinates are known (given or geocoded) and whose service area was looked up. */
 export type ResolvedStopInput = StopInput & { lat: number; lng: number; service_area_id: string | null };
@@ -277,7 +285,7 @@ function updateInTransaction(db: Db, orgId: string, id: string, patch: ResolvedS
   );
   if (cur.route_id) {
     // The route's order was computed for the old stop; it may no longer be the best one.
-    stmt(db, 'UPDATE routes SET optimized = 0 WHERE id = ?').run(cur.route_id);
+    markRouteUnoptimized(db, cur.route_id);
   }
   const stop = getStop(db, orgId, id)!;
   recordEvent(db, { organizationId: orgId, type: 'stop.updated', resourceType: 'stop', resourceId: id, data: stop });
@@ -293,136 +301,77 @@ export function deleteStop(db: Db, orgId: string, id: string): boolean {
     const cur = getStop(db, orgId, id);
     if (!cur) return false;
     stmt(db, 'DELETE FROM stops WHERE organization_id = ? AND id = ?').run(orgId, id);
-    if (cur.route_id) stmt(db, 'UPDATE routes SET optimized = 0 WHERE id = ?').run(cur.route_id);
+    if (cur.route_id) markRouteUnoptimized(db, cur.route_id);
     recordEvent(db, { organizationId: orgId, type: 'stop.deleted', resourceType: 'stop', resourceId: id, data: { id } });
     return true;
   })();
 }
 
-/**
- * The stop lifecycle. `pending → assigned → en_route → arrived → completed | failed`, `cancelled` from any
- * open state; a stop can go back to `pending` (unassigned, or a failed/cancelled stop re-queued).
- */
-export const STOP_TRANSITIONS: Readonly<Record<StopStatus, readonly StopStatus[]>> = {
-  pending: ['assigned', 'cancelled'],
-  assigned: ['en_route', 'arrived', 'pending', 'cancelled', 'failed'],
-  en_route: ['arrived', 'assigned', 'failed', 'cancelled'],
-  arrived: ['completed', 'failed'],
-  completed: [],
-  failed: ['pending'],
-  cancelled: ['pending'],
-};
-
-export interface StatusDetails {
-  reason?: string;
-  note?: string;
-  proof?: { note?: string; signee?: string; photo_urls?: string[] };
-  route_id?: string;
-  driver_id?: string | null;
-}
-
-/**
- * Moves a stop to `to`, shared by REST and the driver WebSocket. In one transaction: checks the transition (409
- * `invalid_transition`), writes the stop and its history, emits `stop.status_changed` (and `stop.completed` /
- * `stop.failed` / `stop.assigned`), and keeps its route's status in step (started on the first stop under way,
- * completed when every stop is done). `actor`: `token:tok_...`, `driver:drv_...` or `system`.
- * Throws 404 for an unknown stop.
- */
-export function changeStopStatus(
+/** Where a stop stands, for checks before it is routed or taken off a route. */
+export function stopPlacement(
   db: Db,
   orgId: string,
   stopId: string,
-  to: StopStatus,
-  details: StatusDetails,
-  actor: string,
-): Stop {
-  return db.transaction(() => {
-    const cur = getStop(db, orgId, stopId);
-    if (!cur) throw new DomainError('not_found', `Stop ${stopId} not found`);
-    if (!STOP_TRANSITIONS[cur.status].includes(to)) {
-      throw new DomainError('invalid_transition', `A ${cur.status} stop cannot become ${to}`, {
-        from: cur.status,
-        to,
-        allowed: STOP_TRANSITIONS[cur.status],
-      });
-    }
-    if (to === 'failed' && !details.reason) {
-      throw new DomainError('validation_error', 'A failed stop needs a reason', [
-        { field: 'reason', message: 'required when status is failed', value: details.reason ?? null },
-      ]);
-    }
-    const now = nowIso();
-    let routeId = cur.route_id;
-    let driverId = cur.driver_id;
-    if (to === 'assigned' && details.route_id !== undefined) {
-      routeId = details.route_id;
-      driverId = details.driver_id ?? null;
-    }
-    if (to === 'pending' || to === 'cancelled') {
-      // Back in the pool (or out of the day): it no longer belongs to a route.
-      if (cur.route_id) {
-        stmt(db, 'DELETE FROM route_stops WHERE stop_id = ?').run(stopId);
-        stmt(db, 'UPDATE routes SET optimized = 0, updated_at = ? WHERE id = ?').run(now, cur.route_id);
-      }
-      routeId = null;
-      driverId = null;
-    }
-    stmt(
-      db,
-      `UPDATE stops SET status = ?, route_id = ?, driver_id = ?, failure_reason = ?, failure_note = ?, proof_json = ?,
-         updated_at = ? WHERE id = ?`,
-    ).run(
-      to,
-      routeId,
-      driverId,
-      to === 'failed' ? (details.reason ?? null) : null,
-      to === 'failed' ? (details.note ?? null) : null,
-      to === 'completed' || to === 'failed' ? (details.proof || details.note ? JSON.stringify(proofOf(details)) : null) : cur.proof ? JSON.stringify(cur.proof) : null,
-      now,
-      stopId,
-    );
-    stmt(
-      db,
-      `INSERT INTO stop_history (organization_id, stop_id, from_status, to_status, details_json, actor, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    ).run(orgId, stopId, cur.status, to, JSON.stringify(details), actor, now);
-    const stop = getStop(db, orgId, stopId)!;
-    const base = { organizationId: orgId, resourceType: 'stop', resourceId: stopId };
-    recordEvent(db, { ...base, type: 'stop.status_changed', data: { from: cur.status, to, actor, stop } });
-    if (to === 'assigned') recordEvent(db, { ...base, type: 'stop.assigned', data: stop });
-    if (to === 'completed') recordEvent(db, { ...base, type: 'stop.completed', data: stop });
-    if (to === 'failed') recordEvent(db, { ...base, type: 'stop.failed', data: stop });
-    if (routeId) syncRouteStatus(db, orgId, routeId, to, now);
-    return stop;
-  })();
-}
-
-function proofOf(details: StatusDetails): NonNullable<Stop['proof']> {
-  return { ...(details.note !== undefined && { note: details.note }), ...details.proof };
-}
-
-/** A route starts with its first stop under way and completes when none of its stops is still open. */
-function syncRouteStatus(db: Db, orgId: string, routeId: string, to: StopStatus, now: string): void {
-  const route = stmt(db, 'SELECT status FROM routes WHERE id = ? AND organization_id = ?').get(routeId, orgId) as
-    | { status: string }
+): { status: StopStatus; route_id: string | null } | undefined {
+  return stmt(db, 'SELECT status, route_id FROM stops WHERE organization_id = ? AND id = ?').get(orgId, stopId) as
+    | { status: StopStatus; route_id: string | null }
     | undefined;
-  if (!route) return;
-  const base = { organizationId: orgId, resourceType: 'route', resourceId: routeId };
-  if (route.status === 'planned' && (to === 'en_route' || to === 'arrived' || to === 'completed' || to === 'failed')) {
-    stmt(db, `UPDATE routes SET status = 'in_progress', started_at = ?, updated_at = ? WHERE id = ?`).run(now, now, routeId);
-    recordEvent(db, { ...base, type: 'route.started', data: { id: routeId, started_at: now } });
-  }
-  if (to === 'completed' || to === 'failed') {
-    const open = stmt(
-      db,
-      `SELECT COUNT(*) AS n FROM route_stops rs JOIN stops s ON s.id = rs.stop_id
-       WHERE rs.route_id = ? AND s.status NOT IN ('completed', 'failed', 'cancelled')`,
-    ).get(routeId) as { n: number };
-    if (open.n === 0) {
-      stmt(db, `UPDATE routes SET status = 'completed', completed_at = ?, updated_at = ? WHERE id = ?`).run(now, now, routeId);
-      recordEvent(db, { ...base, type: 'route.completed', data: { id: routeId, completed_at: now } });
-    }
-  }
+}
+
+/** The columns a status change writes (the lifecycle in src/lifecycle/stop-status.ts decides their values). */
+export interface StopStatusFields {
+  status: StopStatus;
+  route_id: string | null;
+  driver_id: string | null;
+  failure_reason: string | null;
+  failure_note: string | null;
+  proof: ProofOfDelivery | null;
+}
+
+export function writeStopStatus(db: Db, stopId: string, f: StopStatusFields, updatedAt: string): void {
+  stmt(
+    db,
+    `UPDATE stops SET status = ?, route_id = ?, driver_id = ?, failure_reason = ?, failure_note = ?, proof_json = ?,
+       updated_at = ? WHERE id = ?`,
+  ).run(
+    f.status,
+    f.route_id,
+    f.driver_id,
+    f.failure_reason,
+    f.failure_note,
+    f.proof === null ? null : JSON.stringify(f.proof),
+    updatedAt,
+    stopId,
+  );
+}
+
+/** Appends one entry to a stop's history; `details` is stored as given (JSON). */
+export function appendStopHistory(
+  db: Db,
+  orgId: string,
+  stopId: string,
+  entry: { from: StopStatus | null; to: StopStatus; details: object; actor: string; at: string },
+): void {
+  stmt(
+    db,
+    `INSERT INTO stop_history (organization_id, stop_id, from_status, to_status, details_json, actor, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  ).run(orgId, stopId, entry.from, entry.to, JSON.stringify(entry.details), entry.actor, entry.at);
+}
+
+/** Every stop of a route follows the route's driver. */
+export function setDriverOfRouteStops(db: Db, orgId: string, routeId: string, driverId: string | null, updatedAt: string): void {
+  stmt(db, 'UPDATE stops SET driver_id = ?, updated_at = ? WHERE route_id = ? AND organization_id = ?').run(
+    driverId,
+    updatedAt,
+    routeId,
+    orgId,
+  );
+}
+
+/** Stops still pointing at a route that is being deleted let go of it (their status is the caller's). */
+export function detachStopsFromRoute(db: Db, routeId: string): void {
+  stmt(db, 'UPDATE stops SET route_id = NULL WHERE route_id = ?').run(routeId);
 }
 
 export function stopHistory(db: Db, orgId: string, stopId: string): StopHistoryEntry[] {

@@ -1,5 +1,5 @@
 import { DomainError } from '../errors.js';
-import type { Vehicle, VehicleInput, VehiclePatch } from '../api/schemas/vehicles.js';
+import type { Vehicle, VehicleInput, VehiclePatch } from './records/vehicles.js';
 import { nowIso, stmt, type Db } from './db.js';
 import { getDepot } from './depots.js';
 import { definedOnly } from './patch.js';
@@ -9,7 +9,7 @@ import { decodeCursor, toPage, type Page } from './pagination.js';
 import { toUtcIso } from './time.js';
 import { organizationTimeZone } from './organizations.js';
 import { CLOCK_PATTERN, zonedClock } from '../util/zoned-time.js';
-export type { Vehicle };
+export type { Vehicle, VehicleInput, VehiclePatch };
 
 interface VehicleRow {
   _rowid: number;

@@ -6,7 +6,7 @@ import type { Server } from 'node:http';
 import { constants, monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import type { Db } from '../store/db.js';
-import { changeStopStatus } from '../store/stops.js';
+import { changeStopStatus } from '../lifecycle/stop-status.js';
 import { DEFAULT_TRACKING, type TrackingConfig } from './config.js';
 import { startCheckpointer } from './checkpointer.js';
 import { TrackingHub } from './hub.js';
@@ -18,7 +18,7 @@ import { WriteGate } from './write-gate.js';
 export interface TrackingDeps {
   db: Db;
   config?: Partial<TrackingConfig>;
-  /** Default: the store's shared stop lifecycle. */
+  /** Default: the shared stop lifecycle (src/lifecycle/stop-status.ts). */
   changeStopStatus?: ChangeStopStatus;
 }
 

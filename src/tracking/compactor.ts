@@ -10,7 +10,7 @@ import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import type { Db } from '../store/db.js';
-import { deleteJournalThrough, journalRange } from '../store/tracking.js';
+import { deleteJournalThrough, journalRange } from '../store/pings.js';
 import { workerEntry } from '../workers/worker-entry.js';
 import type { CompactionWorkerData } from './compaction-worker.js';
 import { CopyRound, TRIM_STEP_ROWS } from './journal-compaction.js';

@@ -14,14 +14,9 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import type { Db } from '../store/db.js';
 import { findActiveToken } from '../store/tokens.js';
-import {
-  deletePingsBefore,
-  driverTokensRevokedSince,
-  findDriverByToken,
-  latestEventSeq,
-  outsideChangesAfter,
-  type DriverIdentity,
-} from '../store/tracking.js';
+import { driverTokensRevokedSince, findDriverByToken, type DriverIdentity } from '../store/driver-tokens.js';
+import { latestEventSeq, outsideChangesAfter } from '../store/outside-changes.js';
+import { deletePingsBefore } from '../store/pings.js';
 import type { TrackingConfig } from './config.js';
 import type { DriverLive, LiveState } from './live-state.js';
 import { parseDriverFrame, parseFrame, subscribeFrame, type ErrorFrame } from './messages.js';

@@ -5,7 +5,7 @@
  * transaction on the main file (copy before delete: the two files commit separately).
  */
 import type { Db } from '../store/db.js';
-import { copyJournalRows, planJournalRound } from '../store/tracking.js';
+import { copyJournalRows, planJournalRound } from '../store/pings.js';
 
 /** Journal rows deleted per transaction once a round has copied them. */
 export const TRIM_STEP_ROWS = 4000;

@@ -8,17 +8,13 @@
 import type { Db } from '../store/db.js';
 import { recordEvent } from '../store/events.js';
 import { isoOf } from './iso.js';
-import {
-  activeRouteOf,
-  latestPing,
-  loadLiveSnapshots,
-  saveLiveSnapshot,
-  writeDriverPosition,
-  writeStopEta,
-  type ActiveRoute,
-  type DriverIdentity,
-  type OutsideChange,
-} from '../store/tracking.js';
+import type { DriverIdentity } from '../store/driver-tokens.js';
+import { writeDriverPosition } from '../store/drivers.js';
+import { loadLiveSnapshots, saveLiveSnapshot } from '../store/live-snapshots.js';
+import type { OutsideChange } from '../store/outside-changes.js';
+import { latestPing } from '../store/pings.js';
+import { writeStopEta } from '../store/routes.js';
+import { activeRouteOf, type ActiveRoute } from '../store/tracking-routes.js';
 import { DEFAULT_SPEED_KMH, metresPerSecond } from '../solver/straight-line.js';
 import { haversineM } from './distance.js';
 import { DriverTracker, type RoutePlan, type StopEventKind } from './driver-tracker.js';

@@ -7,16 +7,9 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Db } from '../store/db.js';
-import {
-  appendPing,
-  compactPingJournal,
-  findStopEvent,
-  insertStopEvent,
-  maxSeqOf,
-  pingStored,
-  stopBelongsToDriver,
-  type DriverIdentity,
-} from '../store/tracking.js';
+import type { DriverIdentity } from '../store/driver-tokens.js';
+import { appendPing, compactPingJournal, findStopEvent, insertStopEvent, maxSeqOf, pingStored } from '../store/pings.js';
+import { stopBelongsToDriver } from '../store/tracking-routes.js';
 import type { LiveState } from './live-state.js';
 import { isoOf } from './iso.js';
 import { JournalCompactor } from './compactor.js';
@@ -27,7 +20,7 @@ import type { AckFrame, ErrorFrame, PingFrame, StopEventFrame } from './messages
 
 export type Reply = AckFrame | ErrorFrame;
 
-/** The stop lifecycle shared with the REST API (src/store/stops.ts changeStopStatus), injected. */
+/** The stop lifecycle shared with the REST API (src/lifecycle/stop-status.ts changeStopStatus), injected. */
 export type ChangeStopStatus = (
   db: Db,
   organizationId: string,

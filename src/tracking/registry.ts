@@ -3,7 +3,7 @@
  * (attached in server.ts) without either having to hand it to the other. Created and rebuilt on first use.
  */
 import type { Db } from '../store/db.js';
-import { compactPingJournal } from '../store/tracking.js';
+import { compactPingJournal } from '../store/pings.js';
 import { LiveState } from './live-state.js';
 
 const byDb = new WeakMap<Db, LiveState>();

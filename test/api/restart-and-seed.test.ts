@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { run as tokenCommand } from '../../src/commands/token.js';
+import { run as tokenCommand } from '../../src/cli/commands/token.js';
 import { seedDemo } from '../../src/demo/seed.js';
 import { inProcessSolver } from '../../src/planning/solver-port.js';
 import { client, makeApp, orgWithToken, removeDir } from './helpers.js';

@@ -3,7 +3,7 @@
  * keep the day, a fleet that is ready. Each case here failed before the one route timing and the service day.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { changeStopStatus } from '../../src/store/stops.js';
+import { changeStopStatus } from '../../src/lifecycle/stop-status.js';
 import { setDriverPosition } from '../../src/store/drivers.js';
 import { reoptimizeRoute } from '../../src/planning/planner.js';
 import { inProcessSolver } from '../../src/planning/solver-port.js';

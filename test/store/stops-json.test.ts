@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { openDb } from '../../src/store/db.js';
 import { ensureOrganization } from '../../src/store/organizations.js';
-import { changeStopStatus, listStops, listStopsJson, upsertStopsAtomically } from '../../src/store/stops.js';
+import { changeStopStatus } from '../../src/lifecycle/stop-status.js';
+import { listStops, listStopsJson, upsertStopsAtomically } from '../../src/store/stops.js';
 
 describe('listStopsJson', () => {
   it('is exactly listStops, serialized, for pages and filters', () => {

@@ -6,7 +6,7 @@ import { afterEach, expect, it } from 'vitest';
 import { migrate, openDb } from '../../src/store/db.js';
 import { migrations } from '../../src/store/migrations/index.js';
 import { trackFileOf } from '../../src/store/track-file.js';
-import { appendPing, compactPingJournal, trackOf } from '../../src/store/tracking.js';
+import { appendPing, compactPingJournal, trackOf } from '../../src/store/pings.js';
 
 const dirs: string[] = [];
 const tempFile = () => {

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { openDb, type Db } from '../../src/store/db.js';
-import { changeStopStatus } from '../../src/store/stops.js';
-import { appendPing, trackOf } from '../../src/store/tracking.js';
+import { changeStopStatus } from '../../src/lifecycle/stop-status.js';
+import { appendPing, trackOf } from '../../src/store/pings.js';
 import { LiveState } from '../../src/tracking/live-state.js';
 import { PingWriter, type ChangeStopStatus, type Reply } from '../../src/tracking/ping-writer.js';
 import type { PingFrame, StopEventFrame } from '../../src/tracking/messages.js';

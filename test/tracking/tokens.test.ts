@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createToken } from '../../src/store/tokens.js';
-import { revokeDriverToken } from '../../src/store/tracking.js';
+import { revokeDriverToken } from '../../src/store/driver-tokens.js';
 import { api, Client, ping, seedRoute, startServer, tempDir, upgradeStatus, type Server } from './helpers.js';
 
 const temp = tempDir();

@@ -16,17 +16,13 @@ import {
 import { planningStopOf, rescheduleRoute, routeDate, routeVehicle } from '../../planning/planner.js';
 import { organizationTimeZone } from '../../store/organizations.js';
 import { scheduleRoute } from '../../planning/schedule-route.js';
+import { appendRouteStops, createRoute, deleteRoute, removeRouteStops, setRouteDriver } from '../../lifecycle/route-writes.js';
 import {
-  appendRouteStops,
-  createRoute,
-  deleteRoute,
   findRouteIdByExternalId,
   getRoute,
   getRouteSummary,
   listRoutes,
-  removeRouteStops,
   routeTimeline,
-  setRouteDriver,
   setRouteVehicle,
   updateRouteFields,
 } from '../../store/routes.js';

@@ -12,8 +12,8 @@ import {
   StopListQuery,
   StopPatch,
 } from '../schemas/stops.js';
+import { changeStopStatus } from '../../lifecycle/stop-status.js';
 import {
-  changeStopStatus,
   deleteStop,
   getStop,
   listStops,

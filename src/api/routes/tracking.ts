@@ -3,7 +3,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DomainError } from '../../errors.js';
 import { errorResponses, IdParams, IsoDateTime, listOf } from '../schemas/common.js';
-import { createDriverToken, driverExists, listDriverTokens, revokeDriverToken, trackOf } from '../../store/tracking.js';
+import { driverExists } from '../../store/drivers.js';
+import { createDriverToken, listDriverTokens, revokeDriverToken } from '../../store/driver-tokens.js';
+import { trackOf } from '../../store/pings.js';
 import { driverTokenRevoked, liveStateOf } from '../../tracking/registry.js';
 
 const tags = ['tracking'];

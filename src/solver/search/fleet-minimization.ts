@@ -10,7 +10,7 @@ import type { SolveOptions } from '../model.js';
 import { SearchContext } from '../operators/operator.js';
 import type { Random } from '../random.js';
 import type { SolutionState } from '../solution-state.js';
-import { clone, orderForInsertion, removeRelated, removeStrings } from './ruin-recreate.js';
+import { clone, orderForInsertion, removeRelated, removeStrings } from './sisr.js';
 
 const BLINK_RATE = 0.01;
 /** Iterations without removing a vehicle before trying to empty another route. */

@@ -2,11 +2,11 @@
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import type { CliIo } from '../cli.js';
-import { readProblemFile } from '../formats/read-problem-file.js';
-import type { FormatName } from '../formats/errors.js';
-import type { SolveOptions } from '../solver/model.js';
-import { solve } from '../solver/solve.js';
+import type { CliIo } from '../io.js';
+import { readProblemFile } from '../../formats/read-problem-file.js';
+import type { FormatName } from '../../formats/errors.js';
+import type { SolveOptions } from '../../solver/model.js';
+import { solve } from '../../solver/solve.js';
 
 const EXIT_BAD_INPUT = 2;
 

@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
-import type { CliIo } from '../cli.js';
-import { loadConfig } from '../config.js';
-import { openDb } from '../store/db.js';
-import { ensureOrganization } from '../store/organizations.js';
-import { createToken, type TokenScope } from '../store/tokens.js';
+import type { CliIo } from '../io.js';
+import { loadConfig } from '../../config.js';
+import { openDb } from '../../store/db.js';
+import { ensureOrganization } from '../../store/organizations.js';
+import { createToken, type TokenScope } from '../../store/tokens.js';
 
 const USAGE = 'usage: milkrun token create --org NAME --scope read_only|full_access [--name LABEL] [--test]\n';
 const SCOPES: readonly TokenScope[] = ['read_only', 'full_access'];

@@ -1,19 +1,9 @@
 /**
  * The `milkrun` command. One table maps each subcommand to the module that handles it, loaded only when used, so
- * `milkrun solve` never loads the server and a new subcommand is one line here plus its own module in src/cli/.
+ * `milkrun solve` never loads the server and a new subcommand is one line here plus its own module in src/cli/commands/.
  */
 import { pathToFileURL } from 'node:url';
-
-/** Where a command writes; injected so tests can capture output without spawning. */
-export interface CliIo {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-}
-
-/** A subcommand's module exports `run`: arguments after the subcommand name in, process exit code out. */
-export interface CommandModule {
-  run(args: string[], io: CliIo): Promise<number>;
-}
+import type { CliIo, CommandModule } from './io.js';
 
 interface CommandEntry {
   usage: string;
@@ -25,7 +15,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
   solve: {
     usage: 'solve FILE [--time 5] [--seed 1] [--minimize cost|vehicles] [--format json|solomon|cvrplib]',
     summary: 'solve a problem JSON, Solomon .txt or CVRPLIB .vrp file and print the solution JSON',
-    load: () => import('./cli/solve-command.js'),
+    load: () => import('./commands/solve.js'),
   },
   token: {
     usage: 'token create --org NAME --scope read_only|full_access [--name LABEL] [--test]',
@@ -63,7 +53,7 @@ const processIo: CliIo = {
   stderr: (text) => process.stderr.write(text),
 };
 
-/** Runs the CLI for this process (bin/milkrun.js, or `tsx src/cli.ts`). */
+/** Runs the CLI for this process (bin/milkrun.js, or `tsx src/cli/main.ts`). */
 export async function runCli(): Promise<void> {
   try {
     process.exitCode = await main(process.argv.slice(2), processIo);
