@@ -2,7 +2,8 @@
  * The WebSocket hub: `ws` in noServer mode on the HTTP server's `upgrade` event (same port as the API).
  *   /ws/driver  driver token (Authorization: Bearer or ?token=), refused with 401 before the upgrade.
  *               Frames: ping, stop_event → ack after group commit, or error. Bad frames get an error frame;
- *               flooding closes with 1008, oversized frames with 1009 (by ws, from maxPayload).
+ *               flooding closes with 1008 once what was queued before is acknowledged (later frames are
+ *               dropped unstored), oversized frames with 1009 (by ws, from maxPayload).
  *   /ws/live    API token; `subscribe` to all drivers or lists of drivers / routes; receives `driver.update`
  *               coalesced to at most one per driver per `liveIntervalMs`.
  * Heartbeat: protocol ping every `heartbeatMs`, a socket that did not answer the previous one is terminated.
@@ -53,6 +54,10 @@ interface SocketState {
   tokenId: string | null;
   nextBeatMs: number;
   bucket: RateBucket;
+  /** Messages handed to the writer whose reply has not been sent yet. */
+  awaitingReply: number;
+  /** Set when the socket is to close (flooding): the close reason, sent once every awaited reply went out. */
+  closing: string | null;
 }
 
 const WRITE_BACK_TICK_MS = 100;
@@ -167,6 +172,8 @@ export class TrackingHub {
       tokenId,
       nextBeatMs: Date.now() + this.deps.config.heartbeatMs * (0.5 + Math.random() / 2),
       bucket: new RateBucket(this.deps.config.maxFramesPerS, this.deps.config.burstFrames, Date.now()),
+      awaitingReply: 0,
+      closing: null,
     };
     this.sockets.set(ws, state);
     ws.on('pong', () => {
@@ -189,11 +196,20 @@ export class TrackingHub {
 
   private onDriver(ws: WebSocket, who: DriverIdentity, tokenId: string): void {
     const state = this.track(ws, tokenId);
-    const reply = (r: Reply) => this.send(ws, r);
+    const reply = (r: Reply) => {
+      state.awaitingReply--;
+      this.send(ws, r);
+      if (state.closing !== null && state.awaitingReply === 0) ws.close(1008, state.closing);
+    };
     ws.on('message', (data, isBinary) => {
+      // Past the flood limit nothing more is stored or answered: the app resends what was not acknowledged.
+      if (state.closing !== null) return;
       state.heard = true;
       if (!state.bucket.take(Date.now())) {
-        ws.close(1008, 'rate limit exceeded');
+        // What was queued before is stored, so its acks go out before the close; otherwise the app would
+        // resend pings the server already has.
+        state.closing = 'rate limit exceeded';
+        if (state.awaitingReply === 0) ws.close(1008, state.closing);
         return;
       }
       if (isBinary) {
@@ -210,6 +226,7 @@ export class TrackingHub {
         this.send(ws, { type: 'error', seq: parsed.frame.seq, code: 'invalid_frame', message: 'ts: is in the future' });
         return;
       }
+      state.awaitingReply++;
       if (parsed.frame.type === 'ping') this.deps.writer.enqueuePing(who, parsed.frame, reply);
       else this.deps.writer.enqueueStopEvent(who, parsed.frame, reply);
     });
