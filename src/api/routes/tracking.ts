@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ApiError } from '../errors.js';
 import { errorResponses, IdParams, IsoDateTime, listOf } from '../schemas/common.js';
 import { createDriverToken, driverExists, listDriverTokens, revokeDriverToken, trackOf } from '../../store/tracking.js';
-import { driverTokenRevoked, liveStateOf } from '../../tracking/registry.js';
+import { liveStateOf, tokenRevoked } from '../../tracking/registry.js';
 
 const tags = ['tracking'];
 
@@ -97,7 +97,7 @@ export default async function trackingRoutes(root: FastifyInstance): Promise<voi
       requireDriver(req.auth.organizationId, id);
       const token = revokeDriverToken(app.db, req.auth.organizationId, id, tokenId);
       if (token === undefined) throw new ApiError('not_found', `Token ${tokenId} of driver ${id} not found`);
-      driverTokenRevoked(app.db, tokenId);
+      tokenRevoked(app.db, tokenId);
       return token;
     },
   );
