@@ -19,6 +19,17 @@ export interface Config {
   /** Nominatim-compatible search endpoint used to geocode stops sent without coordinates; null: coordinates required. */
   geocoderUrl: string | null;
   logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
+  /** How long a client may hold a connection without doing its part (ms; 0: no limit). */
+  timeouts: {
+    /** From connect to the end of the request headers (also of a WebSocket upgrade, which authenticates there). */
+    headersMs: number;
+    /** From connect to the end of the request body (>= headersMs). The answer's time is not counted. */
+    requestMs: number;
+    /** An idle keep-alive connection between requests; above common proxies' 60 s so they close first. */
+    keepAliveMs: number;
+    /** No bytes either way; above the longest synchronous solve (time_limit_s up to 300 s), which sends nothing. */
+    idleMs: number;
+  };
 }
 
 export const DEFAULT_CONFIG: Config = {
@@ -32,6 +43,7 @@ export const DEFAULT_CONFIG: Config = {
   validateResponses: false,
   geocoderUrl: null,
   logLevel: 'info',
+  timeouts: { headersMs: 10_000, requestMs: 60_000, keepAliveMs: 72_000, idleMs: 330_000 },
 };
 
 function intFrom(value: string | undefined, fallback: number, name: string): number {
@@ -43,10 +55,25 @@ function intFrom(value: string | undefined, fallback: number, name: string): num
 
 const LOG_LEVELS = ['silent', 'error', 'warn', 'info', 'debug'] as const;
 
-/** Reads MILKRUN_DB, PORT, HOST, MILKRUN_SEED_DEMO, MILKRUN_RATE_LIMIT, MILKRUN_GEOCODER_URL, LOG_LEVEL and `--no-demo`. */
+/**
+ * Reads MILKRUN_DB, PORT, HOST, MILKRUN_SEED_DEMO, MILKRUN_RATE_LIMIT, MILKRUN_GEOCODER_URL, LOG_LEVEL,
+ * MILKRUN_HEADERS_TIMEOUT_MS, MILKRUN_REQUEST_TIMEOUT_MS, MILKRUN_KEEP_ALIVE_TIMEOUT_MS, MILKRUN_IDLE_TIMEOUT_MS
+ * and `--no-demo`.
+ */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly string[] = process.argv.slice(2)): Config {
   const logLevel = env.LOG_LEVEL ?? DEFAULT_CONFIG.logLevel;
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  const t = DEFAULT_CONFIG.timeouts;
+  const timeouts = {
+    headersMs: intFrom(env.MILKRUN_HEADERS_TIMEOUT_MS, t.headersMs, 'MILKRUN_HEADERS_TIMEOUT_MS'),
+    requestMs: intFrom(env.MILKRUN_REQUEST_TIMEOUT_MS, t.requestMs, 'MILKRUN_REQUEST_TIMEOUT_MS'),
+    keepAliveMs: intFrom(env.MILKRUN_KEEP_ALIVE_TIMEOUT_MS, t.keepAliveMs, 'MILKRUN_KEEP_ALIVE_TIMEOUT_MS'),
+    idleMs: intFrom(env.MILKRUN_IDLE_TIMEOUT_MS, t.idleMs, 'MILKRUN_IDLE_TIMEOUT_MS'),
+  };
+  // Node refuses a headers timeout longer than the whole-request one.
+  if (timeouts.requestMs > 0 && timeouts.headersMs > timeouts.requestMs) {
+    throw new Error('MILKRUN_HEADERS_TIMEOUT_MS must not exceed MILKRUN_REQUEST_TIMEOUT_MS');
+  }
   return {
     dbFile: resolve(env.MILKRUN_DB || DEFAULT_CONFIG.dbFile),
     port: intFrom(env.PORT, DEFAULT_CONFIG.port, 'PORT'),
@@ -61,5 +88,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly 
     validateResponses: env.MILKRUN_VALIDATE_RESPONSES === '1',
     geocoderUrl: env.MILKRUN_GEOCODER_URL || null,
     logLevel: logLevel as Config['logLevel'],
+    timeouts,
   };
 }

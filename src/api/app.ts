@@ -67,6 +67,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       return typeof given === 'string' && REQUEST_ID_PATTERN.test(given) ? given : `req_${randomBase32(16)}`;
     },
     ajv: { customOptions: { coerceTypes: false } },
+    connectionTimeout: config.timeouts.idleMs,
+    keepAliveTimeout: config.timeouts.keepAliveMs,
+    requestTimeout: config.timeouts.requestMs,
+    http: {
+      headersTimeout: config.timeouts.headersMs,
+      requestTimeout: config.timeouts.requestMs,
+      // Node checks the headers and request timeouts only this often (30 s by default, which would let a silent
+      // connection stay four times the headers timeout); the check walks only connections still being read.
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(config.timeouts.headersMs / 4))),
+    },
   });
 
   app.setValidatorCompiler(validatorCompiler);
