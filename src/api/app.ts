@@ -16,6 +16,7 @@ import { randomBase32 } from '../store/ids.js';
 import { failInterruptedJobs } from '../store/jobs.js';
 import { ApiError, errorHandler, notFoundHandler } from './errors.js';
 import { addAuth } from './plugins/auth.js';
+import { loggerOptions } from './log-redaction.js';
 import { addIdempotency } from './plugins/idempotency.js';
 import { createJobRunner } from './planning/jobs.js';
 import { workerPoolSolver, type SolverPort } from './planning/solver-port.js';
@@ -45,6 +46,8 @@ export interface AppDeps {
   solver?: SolverPort;
   /** Default: from config.geocoderUrl, else none (coordinates required). */
   geocoder?: Geocoder | null;
+  /** Where log lines go (default: stdout); tests capture them. */
+  logStream?: NodeJS.WritableStream;
 }
 
 /** Serializes without checking the schema: responses are built from typed records, and speed matters on lists. */
@@ -59,7 +62,7 @@ const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { db, config } = deps;
   const app = Fastify({
-    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    logger: config.logLevel === 'silent' ? false : loggerOptions(config.logLevel, deps.logStream),
     bodyLimit: config.bodyLimitBytes,
     // Accept a caller's id when it looks like one, so logs can be joined across services.
     genReqId: (req) => {
