@@ -29,6 +29,17 @@ export interface Config {
    * with nobody else waiting, one organization may use every free worker.
    */
   solvesPerOrg: number;
+  /** How long a client may hold a connection without doing its part (ms; 0: no limit). */
+  timeouts: {
+    /** From connect to the end of the request headers (also of a WebSocket upgrade, which authenticates there). */
+    headersMs: number;
+    /** From connect to the end of the request body (>= headersMs). The answer's time is not counted. */
+    requestMs: number;
+    /** An idle keep-alive connection between requests; above common proxies' 60 s so they close first. */
+    keepAliveMs: number;
+    /** No bytes either way; above the longest synchronous solve (time_limit_s up to 300 s), which sends nothing. */
+    idleMs: number;
+  };
 }
 
 export const DEFAULT_CONFIG: Config = {
@@ -45,6 +56,7 @@ export const DEFAULT_CONFIG: Config = {
   maxSolveTimeS: 60,
   solveWorkers: Math.max(1, availableParallelism() - 1),
   solvesPerOrg: 1,
+  timeouts: { headersMs: 10_000, requestMs: 60_000, keepAliveMs: 72_000, idleMs: 330_000 },
 };
 
 function intFrom(value: string | undefined, fallback: number, name: string): number {
@@ -65,11 +77,24 @@ const LOG_LEVELS = ['silent', 'error', 'warn', 'info', 'debug'] as const;
 
 /**
  * Reads MILKRUN_DB, PORT, HOST, MILKRUN_SEED_DEMO, MILKRUN_RATE_LIMIT, MILKRUN_GEOCODER_URL, MILKRUN_MAX_SOLVE_TIME_S,
- * MILKRUN_SOLVE_WORKERS, MILKRUN_SOLVES_PER_ORG, LOG_LEVEL and `--no-demo`.
+ * MILKRUN_SOLVE_WORKERS, MILKRUN_SOLVES_PER_ORG, LOG_LEVEL,
+ * MILKRUN_HEADERS_TIMEOUT_MS, MILKRUN_REQUEST_TIMEOUT_MS, MILKRUN_KEEP_ALIVE_TIMEOUT_MS, MILKRUN_IDLE_TIMEOUT_MS
+ * and `--no-demo`.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly string[] = process.argv.slice(2)): Config {
   const logLevel = env.LOG_LEVEL ?? DEFAULT_CONFIG.logLevel;
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+  const t = DEFAULT_CONFIG.timeouts;
+  const timeouts = {
+    headersMs: intFrom(env.MILKRUN_HEADERS_TIMEOUT_MS, t.headersMs, 'MILKRUN_HEADERS_TIMEOUT_MS'),
+    requestMs: intFrom(env.MILKRUN_REQUEST_TIMEOUT_MS, t.requestMs, 'MILKRUN_REQUEST_TIMEOUT_MS'),
+    keepAliveMs: intFrom(env.MILKRUN_KEEP_ALIVE_TIMEOUT_MS, t.keepAliveMs, 'MILKRUN_KEEP_ALIVE_TIMEOUT_MS'),
+    idleMs: intFrom(env.MILKRUN_IDLE_TIMEOUT_MS, t.idleMs, 'MILKRUN_IDLE_TIMEOUT_MS'),
+  };
+  // Node refuses a headers timeout longer than the whole-request one.
+  if (timeouts.requestMs > 0 && timeouts.headersMs > timeouts.requestMs) {
+    throw new Error('MILKRUN_HEADERS_TIMEOUT_MS must not exceed MILKRUN_REQUEST_TIMEOUT_MS');
+  }
   return {
     dbFile: resolve(env.MILKRUN_DB || DEFAULT_CONFIG.dbFile),
     port: intFrom(env.PORT, DEFAULT_CONFIG.port, 'PORT'),
@@ -87,5 +112,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, argv: readonly 
     maxSolveTimeS: positiveFrom(env.MILKRUN_MAX_SOLVE_TIME_S, DEFAULT_CONFIG.maxSolveTimeS, 'MILKRUN_MAX_SOLVE_TIME_S'),
     solveWorkers: Math.max(1, intFrom(env.MILKRUN_SOLVE_WORKERS, DEFAULT_CONFIG.solveWorkers, 'MILKRUN_SOLVE_WORKERS')),
     solvesPerOrg: Math.max(1, intFrom(env.MILKRUN_SOLVES_PER_ORG, DEFAULT_CONFIG.solvesPerOrg, 'MILKRUN_SOLVES_PER_ORG')),
+    timeouts,
   };
 }

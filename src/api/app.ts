@@ -11,6 +11,7 @@ import { failInterruptedJobs } from '../store/jobs.js';
 import { clientErrorHandler, errorHandler, frameworkErrorHandler, notFoundHandler } from './errors.js';
 import { DomainError } from '../errors.js';
 import { addAuth } from './plugins/auth.js';
+import { loggerOptions } from './log-redaction.js';
 import { addIdempotency } from './plugins/idempotency.js';
 import { addJsonBodyParser, addStrictRequests } from './plugins/contracts.js';
 import { addApiDocs } from './plugins/docs.js';
@@ -48,6 +49,8 @@ export interface AppDeps {
   solver?: SolverPort;
   /** Default: from config.geocoderUrl, else none (coordinates required). */
   geocoder?: Geocoder | null;
+  /** Where log lines go (default: stdout); tests capture them. */
+  logStream?: NodeJS.WritableStream;
 }
 
 /** Serializes without checking the schema: responses are built from typed records, and speed matters on lists. */
@@ -62,7 +65,7 @@ const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { db, config } = deps;
   const app = Fastify({
-    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    logger: config.logLevel === 'silent' ? false : loggerOptions(config.logLevel, deps.logStream),
     bodyLimit: config.bodyLimitBytes,
     // Accept a caller's id when it looks like one, so logs can be joined across services.
     genReqId: (req) => {
@@ -73,6 +76,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // fastify's own refusals (bad percent-encoding, over-long parameters, oversized headers) in the envelope too.
     frameworkErrors: frameworkErrorHandler,
     clientErrorHandler,
+    connectionTimeout: config.timeouts.idleMs,
+    keepAliveTimeout: config.timeouts.keepAliveMs,
+    requestTimeout: config.timeouts.requestMs,
+    http: {
+      headersTimeout: config.timeouts.headersMs,
+      requestTimeout: config.timeouts.requestMs,
+      // Node checks the headers and request timeouts only this often (30 s by default, which would let a silent
+      // connection stay four times the headers timeout); the check walks only connections still being read.
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(config.timeouts.headersMs / 4))),
+    },
   });
 
   app.setValidatorCompiler(validatorCompiler);

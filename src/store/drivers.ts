@@ -150,3 +150,22 @@ export function setDriverPosition(db: Db, orgId: string, id: string, p: { lat: n
 export function writeDriverPosition(db: Db, driverId: string, lat: number, lng: number, atIso: string): void {
   stmt(db, 'UPDATE drivers SET last_lat = ?, last_lng = ?, last_position_at = ? WHERE id = ?').run(lat, lng, atIso, driverId);
 }
+
+/**
+ * Drivers deactivated or deleted after outbox event `afterSeq`, by any process (the hub closes their sockets):
+ * one range scan of the outbox.
+ */
+export function driversDeactivatedAfter(db: Db, afterSeq: number): { lastSeq: number; driverIds: string[] } {
+  const rows = stmt(
+    db,
+    `SELECT seq, type, resource_id, data_json FROM events
+     WHERE seq > ? AND type IN ('driver.updated', 'driver.deleted') ORDER BY seq`,
+  ).all(afterSeq) as { seq: number; type: string; resource_id: string; data_json: string }[];
+  const driverIds: string[] = [];
+  for (const r of rows) {
+    if (r.type === 'driver.deleted' || (JSON.parse(r.data_json) as { status?: string }).status === 'inactive') {
+      driverIds.push(r.resource_id);
+    }
+  }
+  return { lastSeq: rows.length === 0 ? afterSeq : rows[rows.length - 1]!.seq, driverIds };
+}

@@ -118,3 +118,10 @@ export function revokeToken(db: Db, organizationId: string, id: string): TokenRe
   revocations++;
   return getToken(db, organizationId, id);
 }
+
+/** Ids of API tokens revoked at or after `sinceIso` (the hub closes their /ws/live sockets). */
+export function tokensRevokedSince(db: Db, sinceIso: string): string[] {
+  return (stmt(db, 'SELECT id FROM tokens WHERE revoked_at IS NOT NULL AND revoked_at >= ?').all(sinceIso) as { id: string }[]).map(
+    (r) => r.id,
+  );
+}

@@ -18,6 +18,8 @@ export interface TrackingConfig {
   maxFramesPerS: number;
   /** ... after a burst of this many frames. */
   burstFrames: number;
+  /** Open /ws/live sockets allowed per API token; one more is closed with 1013. */
+  maxLiveSocketsPerToken: number;
   /** Protocol ping every this often; a socket that missed the previous pong is terminated. */
   heartbeatMs: number;
   /** A ping stamped further ahead of the server clock is refused (it would pin the live position). */
@@ -48,6 +50,7 @@ export const DEFAULT_TRACKING: TrackingConfig = {
   maxPayloadBytes: 16 * 1024,
   maxFramesPerS: 20,
   burstFrames: 100,
+  maxLiveSocketsPerToken: 20,
   heartbeatMs: 30_000,
   maxClockAheadMs: 5 * 60_000,
   outsideChangesEveryMs: 2000,
@@ -74,6 +77,7 @@ export function trackingConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Tra
   c.compactSlices = Math.max(1, num(env.MILKRUN_TRACKING_COMPACT_SLICES, c.compactSlices));
   c.maxFramesPerS = num(env.MILKRUN_TRACKING_MAX_FRAMES_PER_S, c.maxFramesPerS);
   c.burstFrames = num(env.MILKRUN_TRACKING_BURST_FRAMES, c.burstFrames);
+  c.maxLiveSocketsPerToken = num(env.MILKRUN_TRACKING_MAX_LIVE_SOCKETS_PER_TOKEN, c.maxLiveSocketsPerToken);
   c.heartbeatMs = num(env.MILKRUN_TRACKING_HEARTBEAT_MS, c.heartbeatMs);
   c.offlineAfterMs = num(env.MILKRUN_TRACKING_OFFLINE_AFTER_MS, c.offlineAfterMs);
   c.liveIntervalMs = num(env.MILKRUN_TRACKING_LIVE_INTERVAL_MS, c.liveIntervalMs);

@@ -2,9 +2,15 @@
  * The WebSocket hub: `ws` in noServer mode on the HTTP server's `upgrade` event (same port as the API).
  *   /ws/driver  driver token (Authorization: Bearer or ?token=), refused with 401 before the upgrade.
  *               Frames: ping, stop_event → ack after group commit, or error. Bad frames get an error frame;
- *               flooding closes with 1008, oversized frames with 1009 (by ws, from maxPayload).
+ *               flooding closes with 1008 once what was queued before is acknowledged (later frames are
+ *               dropped unstored), oversized frames with 1009 (by ws, from maxPayload).
  *   /ws/live    API token; `subscribe` to all drivers or lists of drivers / routes; receives `driver.update`
- *               coalesced to at most one per driver per `liveIntervalMs`.
+ *               coalesced to at most one per driver per `liveIntervalMs`. At most `maxLiveSocketsPerToken` per
+ *               token: one more is closed at once with 1013 (try again later).
+ * Both authenticate in the upgrade request itself, so an upgraded socket is always authenticated; the wait for
+ * that request is bounded by the HTTP server's headersTimeout, and a refused upgrade's socket is destroyed once
+ * its answer is written (the HTTP server keeps half-open sockets, so end() alone would leave it to the client).
+ * Revoking a token closes its sockets with 1008, so does deactivating or deleting a driver.
  * Heartbeat: protocol ping every `heartbeatMs`, a socket that did not answer the previous one is terminated.
  * Offline: a driver silent for `offlineAfterMs` gets driver.offline; so does one whose route was closed.
  */
@@ -13,7 +19,8 @@ import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import type { Db } from '../store/db.js';
-import { findActiveToken } from '../store/tokens.js';
+import { driversDeactivatedAfter } from '../store/drivers.js';
+import { findActiveToken, tokensRevokedSince } from '../store/tokens.js';
 import { driverTokensRevokedSince, findDriverByToken, type DriverIdentity } from '../store/driver-tokens.js';
 import { latestEventSeq, outsideChangesAfter } from '../store/outside-changes.js';
 import { deletePingsBefore } from '../store/pings.js';
@@ -22,7 +29,7 @@ import type { DriverLive, LiveState } from './live-state.js';
 import { parseDriverFrame, parseFrame, subscribeFrame, type ErrorFrame } from './messages.js';
 import type { PingWriter, Reply } from './ping-writer.js';
 import { RateBucket } from './rate-bucket.js';
-import { onDriverTokenRevoked } from './registry.js';
+import { onAccessEnded } from './registry.js';
 import { stalls } from './stalls.js';
 
 export interface HubDeps {
@@ -39,15 +46,22 @@ interface Subscription {
   routes: Set<string>;
 }
 
-/** Per socket: heartbeat flag and when its next protocol ping is due, flood bucket, the driver token it used. */
+/** Per socket: heartbeat flag and when its next protocol ping is due, flood bucket, who opened it. */
 interface SocketState {
   /** Something (a message or a pong) came in since the last heartbeat check. */
   heard: boolean;
   /** A ping went out at the last check and nothing has come back since. */
   pinged: boolean;
-  tokenId: string | null;
+  /** The token (driver or API) the socket was opened with. */
+  tokenId: string;
+  /** The driver of a /ws/driver socket; null for /ws/live. */
+  driverId: string | null;
   nextBeatMs: number;
   bucket: RateBucket;
+  /** Messages handed to the writer whose reply has not been sent yet. */
+  awaitingReply: number;
+  /** Set when the socket is to close (flooding): the close reason, sent once every awaited reply went out. */
+  closing: string | null;
 }
 
 const WRITE_BACK_TICK_MS = 100;
@@ -68,6 +82,7 @@ function tokenFrom(req: IncomingMessage, url: URL): string | null {
 function refuse(socket: Duplex, status: 401 | 404, code: string, message: string): void {
   const body = JSON.stringify({ error: { code, message } });
   const reason = status === 401 ? 'Unauthorized' : 'Not Found';
+  socket.once('finish', () => socket.destroy());
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
       `Connection: close\r\n\r\n${body}`,
@@ -89,6 +104,8 @@ export class TrackingHub {
   private readonly wss: WebSocketServer;
   private readonly sockets = new Map<WebSocket, SocketState>();
   private readonly dispatchers = new Map<WebSocket, Subscription>();
+  /** Open /ws/live sockets per API token id (for the per-token cap). */
+  private readonly liveByToken = new Map<string, number>();
   /** Drivers whose state changed since the last dispatcher push. */
   private dirty = new Set<string>();
   /** Drivers of the push in progress (sent a chunk per turn of the event loop), and where it stands. */
@@ -97,6 +114,8 @@ export class TrackingHub {
   private lastRouteCheckMs = 0;
   /** Outbox position up to which route.completed events were read. */
   private routeEventsSeq: number;
+  /** Outbox position up to which driver deactivations were read. */
+  private driverEventsSeq: number;
   /** Revocations made by any process are looked up from this time on (revocations here are heard at once). */
   private revokedCheckMs = Date.now();
   private readonly stopListening: () => void;
@@ -104,8 +123,11 @@ export class TrackingHub {
   constructor(private readonly deps: HubDeps) {
     const { config } = deps;
     this.routeEventsSeq = latestEventSeq(deps.db);
+    this.driverEventsSeq = this.routeEventsSeq;
     this.wss = new WebSocketServer({ noServer: true, maxPayload: config.maxPayloadBytes, clientTracking: false });
-    this.stopListening = onDriverTokenRevoked(deps.db, (tokenId) => this.closeRevoked([tokenId]));
+    this.stopListening = onAccessEnded(deps.db, (ended) =>
+      'tokenId' in ended ? this.closeRevoked([ended.tokenId]) : this.closeDrivers([ended.driverId]),
+    );
     deps.live.onChange = (d) => {
       if (this.dispatchers.size > 0) this.dirty.add(d.driverId);
     };
@@ -149,19 +171,28 @@ export class TrackingHub {
       refuse(socket, 401, 'unauthorized', 'A valid API token is required (Authorization: Bearer or ?token=)');
       return true;
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) =>
-      this.onDispatcher(ws, { organizationId: api.organizationId, all: false, drivers: new Set(), routes: new Set() }),
-    );
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      const cap = this.deps.config.maxLiveSocketsPerToken;
+      if ((this.liveByToken.get(api.id) ?? 0) >= cap) {
+        // Accepted, then closed: a browser sees a close code and reason, never the status of a refused upgrade.
+        ws.close(1013, `too many /ws/live sockets for this token (limit ${String(cap)})`);
+        return;
+      }
+      this.onDispatcher(ws, api.id, { organizationId: api.organizationId, all: false, drivers: new Set(), routes: new Set() });
+    });
     return true;
   }
 
-  private track(ws: WebSocket, tokenId: string | null): SocketState {
+  private track(ws: WebSocket, tokenId: string, driverId: string | null): SocketState {
     const state: SocketState = {
       heard: true,
       pinged: false,
       tokenId,
+      driverId,
       nextBeatMs: Date.now() + this.deps.config.heartbeatMs * (0.5 + Math.random() / 2),
       bucket: new RateBucket(this.deps.config.maxFramesPerS, this.deps.config.burstFrames, Date.now()),
+      awaitingReply: 0,
+      closing: null,
     };
     this.sockets.set(ws, state);
     ws.on('pong', () => {
@@ -172,7 +203,12 @@ export class TrackingHub {
     ws.on('close', () => {
       this.sockets.delete(ws);
       this.dispatchers.delete(ws);
+      if (driverId !== null) return;
+      const open = (this.liveByToken.get(tokenId) ?? 1) - 1;
+      if (open > 0) this.liveByToken.set(tokenId, open);
+      else this.liveByToken.delete(tokenId);
     });
+    if (driverId === null) this.liveByToken.set(tokenId, (this.liveByToken.get(tokenId) ?? 0) + 1);
     return state;
   }
 
@@ -183,12 +219,21 @@ export class TrackingHub {
   }
 
   private onDriver(ws: WebSocket, who: DriverIdentity, tokenId: string): void {
-    const state = this.track(ws, tokenId);
-    const reply = (r: Reply) => this.send(ws, r);
+    const state = this.track(ws, tokenId, who.driverId);
+    const reply = (r: Reply) => {
+      state.awaitingReply--;
+      this.send(ws, r);
+      if (state.closing !== null && state.awaitingReply === 0) ws.close(1008, state.closing);
+    };
     ws.on('message', (data, isBinary) => {
+      // Past the flood limit nothing more is stored or answered: the app resends what was not acknowledged.
+      if (state.closing !== null) return;
       state.heard = true;
       if (!state.bucket.take(Date.now())) {
-        ws.close(1008, 'rate limit exceeded');
+        // What was queued before is stored, so its acks go out before the close; otherwise the app would
+        // resend pings the server already has.
+        state.closing = 'rate limit exceeded';
+        if (state.awaitingReply === 0) ws.close(1008, state.closing);
         return;
       }
       if (isBinary) {
@@ -205,13 +250,14 @@ export class TrackingHub {
         this.send(ws, { type: 'error', seq: parsed.frame.seq, code: 'invalid_frame', message: 'ts: is in the future' });
         return;
       }
+      state.awaitingReply++;
       if (parsed.frame.type === 'ping') this.deps.writer.enqueuePing(who, parsed.frame, reply);
       else this.deps.writer.enqueueStopEvent(who, parsed.frame, reply);
     });
   }
 
-  private onDispatcher(ws: WebSocket, sub: Subscription): void {
-    const state = this.track(ws, null);
+  private onDispatcher(ws: WebSocket, tokenId: string, sub: Subscription): void {
+    const state = this.track(ws, tokenId, null);
     ws.on('message', (data) => {
       if (!state.bucket.take(Date.now())) {
         ws.close(1008, 'rate limit exceeded');
@@ -284,14 +330,23 @@ export class TrackingHub {
     while (this.pushing !== null) this.pushChunk();
   }
 
-  /** Closes (1008, policy) every driver socket opened with one of these tokens. */
+  /** Closes (1008, policy) every socket (driver or dispatcher) opened with one of these tokens. */
   closeRevoked(tokenIds: Iterable<string>): number {
-    const ids = new Set(tokenIds);
+    return this.closeWhere(new Set(tokenIds), (state) => state.tokenId, 'token revoked');
+  }
+
+  /** Closes (1008, policy) the sockets of these drivers (deactivated or deleted). */
+  closeDrivers(driverIds: Iterable<string>): number {
+    return this.closeWhere(new Set(driverIds), (state) => state.driverId, 'driver deactivated');
+  }
+
+  private closeWhere(ids: Set<string>, key: (state: SocketState) => string | null, reason: string): number {
     let closed = 0;
     if (ids.size === 0) return closed;
     for (const [ws, state] of this.sockets) {
-      if (state.tokenId === null || !ids.has(state.tokenId)) continue;
-      ws.close(1008, 'token revoked');
+      const k = key(state);
+      if (k === null || !ids.has(k)) continue;
+      ws.close(1008, reason);
       closed++;
     }
     return closed;
@@ -333,8 +388,12 @@ export class TrackingHub {
       this.lastRouteCheckMs = nowMs;
       // Tokens revoked by another process (or before this hub heard of it); a few seconds of overlap so a
       // revocation stamped just before the previous look but committed after it is not missed.
-      this.closeRevoked(driverTokensRevokedSince(db, new Date(this.revokedCheckMs - 5000).toISOString()));
+      const since = new Date(this.revokedCheckMs - 5000).toISOString();
+      this.closeRevoked([...driverTokensRevokedSince(db, since), ...tokensRevokedSince(db, since)]);
       this.revokedCheckMs = nowMs;
+      const deactivated = driversDeactivatedAfter(db, this.driverEventsSeq);
+      this.driverEventsSeq = deactivated.lastSeq;
+      this.closeDrivers(deactivated.driverIds);
       const read = outsideChangesAfter(db, this.routeEventsSeq);
       this.routeEventsSeq = read.lastSeq;
       outside = read.changes;

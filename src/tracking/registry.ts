@@ -8,22 +8,33 @@ import { LiveState } from './live-state.js';
 
 const byDb = new WeakMap<Db, LiveState>();
 
-const revokeListeners = new WeakMap<Db, Set<(tokenId: string) => void>>();
+/**
+ * Access that ended through this process: a token revoked (API and driver tokens share the `tok_` id space), or a
+ * driver deactivated or deleted. The hub closes the sockets that depended on it at once.
+ */
+export type AccessEnded = { tokenId: string } | { driverId: string };
 
-/** Listens for driver tokens revoked through this process (the hub closes their sockets); returns the unsubscribe. */
-export function onDriverTokenRevoked(db: Db, listener: (tokenId: string) => void): () => void {
-  let set = revokeListeners.get(db);
+const accessListeners = new WeakMap<Db, Set<(ended: AccessEnded) => void>>();
+
+/** Listens for access ended through this process (the hub closes its sockets); returns the unsubscribe. */
+export function onAccessEnded(db: Db, listener: (ended: AccessEnded) => void): () => void {
+  let set = accessListeners.get(db);
   if (set === undefined) {
     set = new Set();
-    revokeListeners.set(db, set);
+    accessListeners.set(db, set);
   }
   set.add(listener);
   return () => set.delete(listener);
 }
 
-/** Tells the hub (if one is attached to this database) that a driver token was revoked. */
-export function driverTokenRevoked(db: Db, tokenId: string): void {
-  for (const listener of revokeListeners.get(db) ?? []) listener(tokenId);
+/** Tells the hub (if one is attached to this database) that a token (API or driver) was revoked. */
+export function tokenRevoked(db: Db, tokenId: string): void {
+  for (const listener of accessListeners.get(db) ?? []) listener({ tokenId });
+}
+
+/** Tells the hub (if one is attached to this database) that a driver was deactivated or deleted. */
+export function driverDeactivated(db: Db, driverId: string): void {
+  for (const listener of accessListeners.get(db) ?? []) listener({ driverId });
 }
 
 export function liveStateOf(db: Db): LiveState {

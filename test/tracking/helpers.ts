@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import WebSocket from 'ws';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/app.js';
-import { DEFAULT_CONFIG } from '../../src/config.js';
+import { DEFAULT_CONFIG, type Config } from '../../src/config.js';
 import { openDb, type Db } from '../../src/store/db.js';
 import { newId } from '../../src/store/ids.js';
 import { ensureOrganization } from '../../src/store/organizations.js';
@@ -34,9 +34,13 @@ export const FAST: Partial<TrackingConfig> = {
 };
 
 /** A real server (API + tracking hub) on 127.0.0.1, port 0, over the SQLite file `file`. */
-export async function startServer(file: string, tracking: Partial<TrackingConfig> = FAST): Promise<Server> {
+export async function startServer(
+  file: string,
+  tracking: Partial<TrackingConfig> = FAST,
+  config: Partial<Config> = {},
+): Promise<Server> {
   const db = openDb(file);
-  const app = await buildApp({ db, config: { ...DEFAULT_CONFIG, dbFile: file, logLevel: 'silent' } });
+  const app = await buildApp({ db, config: { ...DEFAULT_CONFIG, dbFile: file, logLevel: 'silent', ...config } });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const closeTracking = attachTracking(app.server, { db, config: tracking });
   const { port } = app.server.address() as AddressInfo;

@@ -134,6 +134,19 @@ describe('driver connection', () => {
     expect((await big.waitClosed()).code).toBe(1009);
   });
 
+  it('acknowledges every ping it stored from a flooding client before the 1008 close', async () => {
+    const { f, c } = await connectDriver();
+    const t0 = Date.now();
+    for (let i = 1; i <= 200; i++) c.send(ping(i, 52, t0 + i));
+    expect(await c.waitClosed()).toEqual({ code: 1008, reason: 'rate limit exceeded' });
+    const acked = c.frames.filter((m) => m.type === 'ack').map((m) => m.seq);
+    expect(acked.length).toBeGreaterThan(0);
+    // Whatever is still queued is committed now: nothing may be stored beyond what was acknowledged.
+    server.tracking.writer.flush();
+    const track = await api(server, f.apiToken, 'GET', `/api/v1/drivers/${f.driverId}/track`);
+    expect(track.data.data.map((p: any) => p.seq)).toEqual(acked);
+  });
+
   it('drives the stop lifecycle from stop events, with the REST history and events', async () => {
     const { f, c } = await connectDriver();
     const [s0] = f.stopIds;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createToken } from '../../src/store/tokens.js';
+import { updateDriver } from '../../src/store/drivers.js';
+import { createToken, revokeToken } from '../../src/store/tokens.js';
 import { revokeDriverToken } from '../../src/store/driver-tokens.js';
 import { api, Client, ping, seedRoute, startServer, tempDir, upgradeStatus, type Server } from './helpers.js';
 
@@ -95,5 +96,94 @@ describe('driver tokens: list and revoke', () => {
     c.send(ping(1, 52.001, Date.now()));
     expect(await c.waitFor((m) => m.seq === 1)).toEqual({ type: 'ack', seq: 1 });
     c.close();
+  });
+});
+
+describe('API tokens and drivers: access ended closes their sockets', () => {
+  const live = (token: string) => Client.connect(`${server.ws}/ws/live?token=${token}`);
+
+  async function subscribed(c: Client): Promise<Client> {
+    c.send({ type: 'subscribe', all: true });
+    await c.waitFor((m) => m.type === 'subscribed');
+    return c;
+  }
+
+  it('closes the /ws/live sockets of a revoked API token with 1008 and refuses it; other tokens keep theirs', async () => {
+    const f = seedRoute(server.db, Date.now());
+    const doomed = createToken(server.db, f.orgId, { name: 'wall screen', scope: 'read_only' });
+    const a = await subscribed(await live(doomed.token));
+    const b = await subscribed(await Client.connect(`${server.ws}/ws/live`, { authorization: `Bearer ${doomed.token}` }));
+    const other = await subscribed(await live(f.apiToken));
+
+    const res = await api(server, f.apiToken, 'DELETE', `/api/v1/tokens/${doomed.record.id}`);
+    expect(res.status).toBe(200);
+    expect(await a.waitClosed()).toEqual({ code: 1008, reason: 'token revoked' });
+    expect(await b.waitClosed()).toEqual({ code: 1008, reason: 'token revoked' });
+    expect(await upgradeStatus(`${server.ws}/ws/live?token=${doomed.token}`)).toBe(401);
+    // The other token's socket still answers.
+    other.send({ type: 'subscribe', drivers: [f.driverId] });
+    await other.waitFor((m) => m.type === 'subscribed' && m.drivers.length === 1);
+    expect(other.closed).toBeNull();
+    other.close();
+  });
+
+  it('closes a /ws/live socket whose API token was revoked outside this process', async () => {
+    const f = seedRoute(server.db, Date.now());
+    const doomed = createToken(server.db, f.orgId, { name: 'kiosk', scope: 'read_only' });
+    const c = await subscribed(await live(doomed.token));
+    revokeToken(server.db, f.orgId, doomed.record.id);
+    expect(await c.waitClosed()).toEqual({ code: 1008, reason: 'token revoked' });
+  });
+
+  async function patchDriver(apiToken: string, driverId: string, body: unknown): Promise<number> {
+    const res = await fetch(`${server.base}/api/v1/drivers/${driverId}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${apiToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    await res.body?.cancel();
+    return res.status;
+  }
+
+  it('closes a deactivated driver\'s socket with 1008 and refuses it until reactivated', async () => {
+    const f = seedRoute(server.db, Date.now());
+    const a = await issue(f.apiToken, f.driverId);
+    const c = await Client.connect(`${server.ws}/ws/driver?token=${a.token}`);
+    c.send(ping(1, 52.001, Date.now()));
+    await c.waitFor((m) => m.type === 'ack' && m.seq === 1);
+    expect(await patchDriver(f.apiToken, f.driverId, { status: 'inactive' })).toBe(200);
+    expect(await c.waitClosed()).toEqual({ code: 1008, reason: 'driver deactivated' });
+    expect(await upgradeStatus(`${server.ws}/ws/driver?token=${a.token}`)).toBe(401);
+    expect(await patchDriver(f.apiToken, f.driverId, { status: 'active' })).toBe(200);
+    const again = await Client.connect(`${server.ws}/ws/driver?token=${a.token}`);
+    again.send(ping(2, 52.002, Date.now()));
+    await again.waitFor((m) => m.type === 'ack' && m.seq === 2);
+    again.close();
+  });
+
+  it('closes a deleted driver\'s socket with 1008 and refuses its token', async () => {
+    const f = seedRoute(server.db, Date.now());
+    // A driver with no route, so it can be deleted.
+    const created = await fetch(`${server.base}/api/v1/drivers`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${f.apiToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'Temp' }),
+    });
+    const driverId = ((await created.json()) as { id: string }).id;
+    const a = await issue(f.apiToken, driverId);
+    const c = await Client.connect(`${server.ws}/ws/driver?token=${a.token}`);
+    expect((await api(server, f.apiToken, 'DELETE', `/api/v1/drivers/${driverId}`)).status).toBe(200);
+    expect(await c.waitClosed()).toEqual({ code: 1008, reason: 'driver deactivated' });
+    expect(await upgradeStatus(`${server.ws}/ws/driver?token=${a.token}`)).toBe(401);
+  });
+
+  it('closes the socket of a driver deactivated outside this process', async () => {
+    const f = seedRoute(server.db, Date.now());
+    const a = await issue(f.apiToken, f.driverId);
+    const c = await Client.connect(`${server.ws}/ws/driver?token=${a.token}`);
+    c.send(ping(1, 52.001, Date.now()));
+    await c.waitFor((m) => m.type === 'ack' && m.seq === 1);
+    updateDriver(server.db, f.orgId, f.driverId, { status: 'inactive' });
+    expect(await c.waitClosed()).toEqual({ code: 1008, reason: 'driver deactivated' });
   });
 });

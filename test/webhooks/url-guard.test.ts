@@ -26,11 +26,38 @@ describe('address classification', () => {
     ['ff02::1', 'multicast'],
     ['224.0.0.1', 'multicast'],
     ['not-an-ip', 'reserved'],
+    ['fe80::1%eth0', 'link_local'],
+    // IPv6 transition forms are judged by the IPv4 host they reach ...
+    ['2002:7f00:1::', 'loopback'],
+    ['2002:a00:1:1::5', 'private'],
+    ['2002:a9fe:a9fe::1', 'link_local'],
+    ['::ffff:0:7f00:1', 'loopback'],
+    ['::ffff:0:10.1.2.3', 'private'],
+    ['64:ff9b::7f00:1', 'loopback'],
+    ['64:ff9b::a9fe:a9fe', 'link_local'],
+    ['64:ff9b::c0a8:1', 'private'],
+    // ... or refused outright: Teredo, local-use NAT64, IPv4-compatible, documentation.
+    ['2001:0:4136:e378:8000:63bf:3fff:fdd2', 'reserved'],
+    ['2001::808:808', 'reserved'],
+    ['64:ff9b:1::808:808', 'private'],
+    ['64:ff9b:1:a00:1::', 'private'],
+    ['::7f00:1', 'reserved'],
+    ['::808:808', 'reserved'],
+    ['2001:db8::1', 'reserved'],
   ])('%s is %s', (address, kind) => {
     expect(nonPublicKind(address)).toBe(kind);
   });
 
-  it.each(['8.8.8.8', '1.1.1.1', '172.32.0.1', '2606:4700:4700::1111', '::ffff:8.8.8.8'])('%s is public', (address) => {
+  it.each([
+    '8.8.8.8',
+    '1.1.1.1',
+    '172.32.0.1',
+    '2606:4700:4700::1111',
+    '::ffff:8.8.8.8',
+    '2002:808:808::1',
+    '::ffff:0:8.8.8.8',
+    '64:ff9b::8.8.8.8',
+  ])('%s is public', (address) => {
     expect(nonPublicKind(address)).toBeNull();
   });
 
@@ -64,6 +91,11 @@ describe('URL checks', () => {
     'http://169.254.169.254/latest/meta-data',
     'http://[fd00::1]/',
     'http://10.0.0.5/',
+    'http://[2002:7f00:1::]/',
+    'http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/',
+    'http://[::ffff:0:127.0.0.1]/',
+    'http://[64:ff9b::127.0.0.1]/',
+    'http://[64:ff9b:1::a00:1]/',
   ])('refuses %s unless private destinations are allowed', (url) => {
     expect(checkUrlSyntax(url, strict)).toMatchObject({ ok: false, code: 'private_address' });
     expect(checkUrlSyntax(url, lax).ok).toBe(true);
@@ -71,9 +103,10 @@ describe('URL checks', () => {
 
   it('refuses hostnames resolving to a private address, any of them', async () => {
     const resolver = (answers: Record<string, string[]>) => async (host: string) => answers[host] ?? [];
-    const dns = resolver({ 'internal.example': ['93.184.216.34', '10.0.0.7'], 'public.example': ['93.184.216.34'], 'localhost': ['127.0.0.1', '::1'] });
+    const dns = resolver({ 'internal.example': ['93.184.216.34', '10.0.0.7'], 'sixtofour.example': ['2002:a9fe:a9fe::1'], 'public.example': ['93.184.216.34'], 'localhost': ['127.0.0.1', '::1'] });
     expect(await checkWebhookUrl('https://internal.example/x', strict, dns)).toMatchObject({ ok: false, code: 'private_address' });
     expect(await checkWebhookUrl('http://localhost:3000/', strict, dns)).toMatchObject({ ok: false, code: 'private_address' });
+    expect(await checkWebhookUrl('https://sixtofour.example/', strict, dns)).toMatchObject({ ok: false, code: 'private_address' });
     expect((await checkWebhookUrl('https://public.example/x', strict, dns)).ok).toBe(true);
     expect(await checkWebhookUrl('https://nowhere.example/x', strict, dns)).toMatchObject({ ok: false, code: 'unresolvable_host' });
     expect((await checkWebhookUrl('http://localhost:3000/', lax, dns)).ok).toBe(true);

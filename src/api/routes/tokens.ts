@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { DomainError } from '../../errors.js';
 import { errorResponses, IdParams } from '../schemas/common.js';
 import { createToken, listTokens, revokeToken } from '../../store/tokens.js';
+import { tokenRevoked } from '../../tracking/registry.js';
 
 const tags = ['auth'];
 const Scope = z.enum(['read_only', 'full_access']);
@@ -41,6 +42,8 @@ export default async function tokenRoutes(root: FastifyInstance): Promise<void> 
   app.delete('/tokens/:id', { schema: { tags, params: IdParams, response: { 200: TokenRecord, ...errorResponses } } }, async (req) => {
     const record = revokeToken(app.db, req.auth.organizationId, req.params.id);
     if (!record) throw new DomainError('not_found', `Token ${req.params.id} not found`);
+    // Its open /ws/live sockets are closed (1008) at once, not at their next reconnect.
+    tokenRevoked(app.db, record.id);
     return record;
   });
 }

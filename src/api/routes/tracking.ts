@@ -6,7 +6,7 @@ import { errorResponses, IdParams, IsoDateTime, listOf } from '../schemas/common
 import { driverExists } from '../../store/drivers.js';
 import { createDriverToken, listDriverTokens, revokeDriverToken } from '../../store/driver-tokens.js';
 import { trackOf } from '../../store/pings.js';
-import { driverTokenRevoked, liveStateOf } from '../../tracking/registry.js';
+import { liveStateOf, tokenRevoked } from '../../tracking/registry.js';
 
 const tags = ['tracking'];
 
@@ -99,7 +99,7 @@ export default async function trackingRoutes(root: FastifyInstance): Promise<voi
       requireDriver(req.auth.organizationId, id);
       const token = revokeDriverToken(app.db, req.auth.organizationId, id, tokenId);
       if (token === undefined) throw new DomainError('not_found', `Token ${tokenId} of driver ${id} not found`);
-      driverTokenRevoked(app.db, tokenId);
+      tokenRevoked(app.db, tokenId);
       return token;
     },
   );

@@ -1,7 +1,17 @@
 // The Leaflet map: service areas, one coloured line per route with numbered stops, one arrow per driver.
 // Every drawn thing carries a data-testid so the end-to-end test (and a curious planner) can count it.
 import * as L from '/dashboard/vendor/leaflet/leaflet-src.esm.js';
-import { escapeHtml } from './format.js';
+
+/**
+ * Tooltip content as text. Leaflet puts a string in as HTML, and these are names anyone with a token can set
+ * (areas, vehicles, drivers, customers): a service area named `<img src=x onerror=...>` would run in the page.
+ * @param {string} text
+ */
+function asText(text) {
+  const span = document.createElement('span');
+  span.textContent = text;
+  return span;
+}
 
 /**
  * @param {HTMLElement} container
@@ -52,7 +62,7 @@ export function createMapView(container, config) {
     for (const area of day.areas) {
       const layer = L.geoJSON(area.geometry, {
         style: { color: '#5b6b7a', weight: 1.5, fillColor: '#9fb3c8', fillOpacity: 0.18, dashArray: '4 3' },
-      }).bindTooltip(area.name, { sticky: true });
+      }).bindTooltip(asText(area.name), { sticky: true });
       layer.addTo(areasLayer);
       layer.eachLayer((l) => tag(l, { 'data-testid': 'service-area', 'data-area-id': area.id }));
       const b = layer.getBounds();
@@ -68,7 +78,7 @@ export function createMapView(container, config) {
       everything.push(...points);
       if (points.length >= 2) {
         const line = L.polyline(points, { color: route.color, weight: 4, opacity: 0.85 }).addTo(routesLayer);
-        line.bindTooltip(route.name, { sticky: true });
+        line.bindTooltip(asText(route.name), { sticky: true });
         tag(line, { 'data-testid': 'route-line', 'data-route-id': route.id });
       }
       for (const s of route.stops) {
@@ -79,7 +89,7 @@ export function createMapView(container, config) {
           iconAnchor: [11, 11],
         });
         const marker = L.marker([s.lat, s.lng], { icon, keyboard: false }).addTo(stopsLayer);
-        marker.bindTooltip(`${s.seq}. ${escapeHtml(s.label)}`);
+        marker.bindTooltip(asText(`${s.seq}. ${s.label}`));
         tag(marker, { 'data-testid': 'stop-marker', 'data-stop-id': s.id, 'data-route-id': route.id });
         stopPins.set(s.id, marker);
       }
@@ -87,7 +97,7 @@ export function createMapView(container, config) {
     for (const s of day.unrouted) {
       const marker = L.circleMarker([s.lat, s.lng], { radius: 5, color: '#444', weight: 1, fillColor: '#fff',
         fillOpacity: 1 }).addTo(stopsLayer);
-      marker.bindTooltip(`Not routed: ${escapeHtml(s.label)}`);
+      marker.bindTooltip(asText(`Not routed: ${s.label}`));
       tag(marker, { 'data-testid': 'unrouted-stop', 'data-stop-id': s.id });
       everything.push([s.lat, s.lng]);
     }
@@ -146,7 +156,7 @@ export function createMapView(container, config) {
         arrow.style.transform = `rotate(${live.heading ?? 0}deg)`;
       }
     }
-    marker.setTooltipContent(`${escapeHtml(style.name)}${live.online ? '' : ' (offline)'}`);
+    marker.setTooltipContent(asText(`${style.name}${live.online ? '' : ' (offline)'}`));
   }
 
   /** @param {string} stopId */
