@@ -152,8 +152,8 @@ export function writeDriverPosition(db: Db, driverId: string, lat: number, lng: 
 }
 
 /**
- * Drivers deactivated or deleted after outbox event `afterSeq`, by any process (the hub closes their sockets):
- * one range scan of the outbox.
+ * Drivers deactivated or deleted after outbox event `afterSeq`, by any process, and not active again since (the hub
+ * closes their sockets): one range scan of the outbox.
  */
 export function driversDeactivatedAfter(db: Db, afterSeq: number): { lastSeq: number; driverIds: string[] } {
   const rows = stmt(
@@ -162,9 +162,11 @@ export function driversDeactivatedAfter(db: Db, afterSeq: number): { lastSeq: nu
      WHERE seq > ? AND type IN ('driver.updated', 'driver.deleted') ORDER BY seq`,
   ).all(afterSeq) as { seq: number; type: string; resource_id: string; data_json: string }[];
   const driverIds: string[] = [];
+  // Only drivers still inactive or gone now: one reactivated since that event keeps its new socket.
+  const stillActive = stmt(db, "SELECT 1 FROM drivers WHERE id = ? AND status = 'active'");
   for (const r of rows) {
     if (r.type === 'driver.deleted' || (JSON.parse(r.data_json) as { status?: string }).status === 'inactive') {
-      driverIds.push(r.resource_id);
+      if (stillActive.get(r.resource_id) === undefined) driverIds.push(r.resource_id);
     }
   }
   return { lastSeq: rows.length === 0 ? afterSeq : rows[rows.length - 1]!.seq, driverIds };
