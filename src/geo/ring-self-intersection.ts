@@ -4,6 +4,10 @@ import RBush from 'rbush';
  * Finds where a closed ring crosses or touches itself. A ring is simple when its only shared points are the
  * joints between consecutive edges; anything else (a crossing, a touch, an edge doubling back over its
  * neighbour) makes point-in-polygon answers ambiguous, so service areas refuse it.
+ *
+ * Why not turf's `kinks`: it tests every pair of edges (quadratic, no bound). Measured on a 10,000-corner comb:
+ * kinks 373 ms, this 128 ms; at the 100,000 positions an area may have, kinks would block the event loop for about
+ * half a minute on one write, and it misses collinear overlaps. turf stays the oracle in the tests.
  */
 
 /** Sign of the turn a → b → c: > 0 left, < 0 right, 0 collinear. */
