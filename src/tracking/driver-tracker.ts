@@ -13,6 +13,8 @@ export interface RoutePlan {
   /** Where the route starts (depot), null for an open start. */
   start: LatLng | null;
   stops: readonly PlannedStop[];
+  /** The route is under way (a stop event happened); until then the plan's times are the floor of every ETA. */
+  started?: boolean;
 }
 
 export type StopEventKind = 'arrived' | 'completed' | 'failed';
@@ -36,6 +38,7 @@ export class DriverTracker {
   private arrivedAtMs: number | null = null;
   private legOrigin: LatLng | null;
   private legStartMs: number | null = null;
+  private started: boolean;
   private readonly paceConfig: PaceConfig;
   private readonly averageSpeedMps: number;
 
@@ -47,6 +50,7 @@ export class DriverTracker {
     this.paceConfig = options.paceConfig ?? DEFAULT_PACE;
     this.averageSpeedMps = options.averageSpeedMps ?? metresPerSecond(DEFAULT_SPEED_KMH);
     this.legOrigin = plan.start;
+    this.started = plan.started ?? false;
   }
 
   /** Applies a ping; returns false (position unchanged) when it is not newer than the newest one. */
@@ -70,6 +74,7 @@ export class DriverTracker {
   applyStopEvent(stopId: string, event: StopEventKind, atMs: number): void {
     const stop = this.plan.stops.find((s) => s.stopId === stopId);
     if (stop === undefined || this.finished.has(stopId)) return;
+    this.started = true;
     const isCurrent = this.remaining()[0]?.stopId === stopId;
     if (event === 'arrived') {
       if (isCurrent && this.legStartMs !== null) {
@@ -118,6 +123,7 @@ export class DriverTracker {
       legOrigin: this.legOrigin,
       legStartMs: this.legStartMs,
       arrivedAtMs: this.arrivedAtMs,
+      notBeforeMs: this.started ? null : (this.remaining()[0]?.plannedArrivalMs ?? null),
       pace: this.pace,
       averageSpeedMps: this.averageSpeedMps,
       paceConfig: this.paceConfig,

@@ -38,6 +38,11 @@ export interface EtaInput {
   legStartMs: number | null;
   /** Arrival at remaining[0] when the driver is already there (service in progress). */
   arrivedAtMs: number | null;
+  /**
+   * Earliest arrival at remaining[0], epoch ms: its planned arrival while the route has not started (a driver
+   * does not set out before the plan says; tomorrow's route shows tomorrow's times), null once it has.
+   */
+  notBeforeMs?: number | null;
   /** Learned ratio of actual to planned travel. */
   pace: number;
   /** Fallback road speed when a leg has no usable plan, metres per second. */
@@ -102,6 +107,10 @@ export function estimateEtas(input: EtaInput): StopEta[] {
     if (i === 0) {
       arrivalMs =
         input.arrivedAtMs !== null ? input.arrivedAtMs : input.nowMs + firstLegRemainingS(input, stop) * 1000;
+      const floor = input.notBeforeMs;
+      if (input.arrivedAtMs === null && floor !== undefined && floor !== null && Number.isFinite(floor)) {
+        arrivalMs = Math.max(arrivalMs, floor);
+      }
     } else {
       arrivalMs = departureMs + stop.plannedLegS * input.pace * 1000;
     }

@@ -117,7 +117,7 @@ export function planFromRoute(route: ActiveRoute): RoutePlan {
     prevDepartureMs = msOf(s.departure);
     prev = s;
   }
-  return { routeId: route.routeId, start: route.start, stops };
+  return { routeId: route.routeId, start: route.start, stops, started: route.status === 'in_progress' };
 }
 
 /** A tracker replaying the stop progress already stored (arrivals and final statuses, in time order). */

@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+import { kinks } from '@turf/turf';
 import { describe, expect, it } from 'vitest';
 import { findSelfIntersection } from '../../src/geo/ring-self-intersection.js';
 
@@ -31,9 +33,7 @@ describe('findSelfIntersection', () => {
 });
 
 describe('findSelfIntersection against turf (an independent implementation)', () => {
-  it('agrees with @turf/turf kinks on random rings: a crossing found by one is found by the other', async () => {
-    const fc = await import('fast-check');
-    const { kinks } = await import('@turf/turf');
+  it('agrees with @turf/turf kinks on random rings: a crossing found by one is found by the other', () => {
     // Corners on a 1/1000 grid with distinct positions: no repeated corners, which callers remove before asking.
     const corner = fc.tuple(fc.integer({ min: 0, max: 10_000 }), fc.integer({ min: 0, max: 10_000 })).map(([x, y]) => [x / 1000 + 0.000_123, y / 1000 + 0.000_456]);
     fc.assert(

@@ -141,3 +141,27 @@ describe('DriverTracker', () => {
     expect(haversineM(depot, mid)).toBeGreaterThan(4900);
   });
 });
+
+describe('a route not started yet', () => {
+  it("keeps the plan's times for tomorrow's route, then follows the driver once the route is under way", () => {
+    const plan = { routeId: 'r', start: depot, stops: [stop(0), stop(1), stop(2)] };
+    const tracker = new DriverTracker(plan);
+    const dayBefore = T0 - 24 * 60 * MIN;
+    tracker.applyPing(depot, dayBefore);
+    // Not "now + 2 minutes": the driver sets out when the plan says.
+    expect(tracker.etas(dayBefore).map((e) => e.etaMs)).toEqual(plan.stops.map((s) => s.plannedArrivalMs));
+    // A driver late to start pushes the times later, never earlier than planned.
+    const late = T0 + 30 * MIN;
+    expect(tracker.etas(late)[0]!.etaMs).toBe(late + 120_000);
+    // Once a stop event starts the route, the estimate follows the driver even when ahead of plan.
+    tracker.applyStopEvent('s0', 'completed', T0 - 60 * MIN);
+    const early = T0 - 59 * MIN;
+    expect(tracker.etas(early)[0]!.etaMs).toBeLessThan(plan.stops[1]!.plannedArrivalMs);
+  });
+
+  it('a route already in progress when loaded follows the driver at once', () => {
+    const tracker = new DriverTracker({ routeId: 'r', start: depot, stops: [stop(0)], started: true });
+    tracker.applyPing(depot, T0 - 60 * MIN);
+    expect(tracker.etas(T0 - 60 * MIN)[0]!.etaMs).toBe(T0 - 58 * MIN);
+  });
+});
