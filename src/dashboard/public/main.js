@@ -2,7 +2,7 @@
 // keeps map and panel current from /ws/live.
 import { createApiClient } from './api-client.js';
 import { loadDay, toDriverLive } from './day-data.js';
-import { clockTime, escapeHtml, todayIsoDate } from './format.js';
+import { clockTime, escapeHtml, setDisplayDay, setDisplayZone, todayIsoDate } from './format.js';
 import { connectLiveFeed } from './live-feed.js';
 import { createMapView } from './map-view.js';
 import { createRoutePanel } from './route-panel.js';
@@ -87,6 +87,9 @@ async function start() {
     location.reload();
   }, { once: true });
   const api = createApiClient(token);
+  // Times and "today" are the organization's, not the browser's.
+  const organization = await api.request('GET', '/organization');
+  if (organization.ok && typeof organization.data.time_zone === 'string') setDisplayZone(organization.data.time_zone);
   const dateInput = /** @type {HTMLInputElement} */ ($('date-input'));
   dateInput.value = new URLSearchParams(location.search).get('date') ?? config.default_date ?? todayIsoDate();
 
@@ -115,6 +118,7 @@ async function start() {
     setBusy(true);
     try {
       const loaded = await loadDay(api, dateInput.value);
+      setDisplayDay(dateInput.value);
       day = loaded;
       mapView.render(loaded);
       panel.render(loaded);
