@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   const app = await buildApp({ db, config });
 
   // Live tracking (WebSocket hub) and the webhook dispatcher attach here.
-  const closeTracking = attachTracking(app.server, { db, config: trackingConfigFromEnv() });
+  const closeTracking = attachTracking(app.server, { db, tracking: app.tracking, config: trackingConfigFromEnv() });
   const webhooks = startWebhookDispatcher(db, app.log);
 
   let demoBanner: ((address: string) => string) | null = null;

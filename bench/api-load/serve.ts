@@ -53,7 +53,7 @@ async function api(pageCacheEntries: number): Promise<void> {
   });
   // As src/server.ts runs it: the tracking hub (which also moves WAL checkpoints to a worker) and the webhook
   // dispatcher attached.
-  attachTracking(app.server, { db, config: trackingConfigFromEnv() });
+  attachTracking(app.server, { db, tracking: app.tracking, config: trackingConfigFromEnv() });
   startWebhookDispatcher(db, app.log);
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   console.log(JSON.stringify({ port: Number(new URL(address).port), token }));

@@ -47,7 +47,7 @@ const app = await buildApp({ db, config: { ...DEFAULT_CONFIG, dbFile: join(dir, 
 const seed = seedDemo(db, { date: '2026-05-08' });
 const day = await optimizeDemoDay(app, seed.token);
 await app.listen({ port: 0, host: '127.0.0.1' });
-const closeTracking = attachTracking(app.server, { db, config: { liveIntervalMs: LIVE_INTERVAL_MS } });
+const closeTracking = attachTracking(app.server, { db, tracking: app.tracking, config: { liveIntervalMs: LIVE_INTERVAL_MS } });
 const port = (app.server.address() as { port: number }).port;
 const base = `http://127.0.0.1:${port}`;
 const auth = { authorization: `Bearer ${seed.token}` };

@@ -22,6 +22,7 @@ import { SolvePool } from '../workers/solve-pool.js';
 import type { ServiceAreaLocator } from '../store/service-area-locator.js';
 import { serviceAreasFor } from '../store/service-areas.js';
 import './types.js';
+import { TrackingService } from '../tracking/tracking-service.js';
 import meRoutes from './routes/me.js';
 import organizationRoutes from './routes/organization.js';
 import tokenRoutes from './routes/tokens.js';
@@ -47,6 +48,8 @@ export interface AppDeps {
    * `workerPoolSolver(new SolvePool({ size }))`. Either way every solve goes through the fair queue.
    */
   solver?: SolverPort;
+  /** Default: a new one on `db`. Pass the same one to `attachTracking` (server.ts passes `app.tracking`). */
+  tracking?: TrackingService;
   /** Default: from config.geocoderUrl, else none (coordinates required). */
   geocoder?: Geocoder | null;
   /** Where log lines go (default: stdout); tests capture them. */
@@ -113,6 +116,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     deps.geocoder !== undefined ? deps.geocoder : config.geocoderUrl ? nominatimGeocoder(config.geocoderUrl) : null,
   );
   app.decorate('jobs', createJobRunner(db, solveQueue));
+  app.decorate('tracking', deps.tracking ?? new TrackingService(db));
   app.addHook('onClose', async () => {
     app.jobs.abortAll();
     solveQueue.close();

@@ -11,12 +11,14 @@ import { DEFAULT_TRACKING, type TrackingConfig } from './config.js';
 import { startCheckpointer } from './checkpointer.js';
 import { TrackingHub } from './hub.js';
 import { PingWriter, type ChangeStopStatus } from './ping-writer.js';
-import { liveStateOf } from './registry.js';
+import type { TrackingService } from './tracking-service.js';
 import { stalls } from './stalls.js';
 import { WriteGate } from './write-gate.js';
 
 export interface TrackingDeps {
   db: Db;
+  /** The service the HTTP app uses too (`app.tracking`), so both see one live state and one set of sockets. */
+  tracking: TrackingService;
   config?: Partial<TrackingConfig>;
   /** Default: the shared stop lifecycle (src/lifecycle/stop-status.ts). */
   changeStopStatus?: ChangeStopStatus;
@@ -113,11 +115,11 @@ export function attachTracking(server: Server, deps: TrackingDeps): CloseTrackin
   // Compaction inserts one row per driver into that driver's newest track pages; with thousands of drivers
   // the default 2 MiB cache would re-read those pages from the OS on every move.
   if (config.pageCacheMb > 0) deps.db.pragma(`cache_size = -${Math.round(config.pageCacheMb * 1024)}`);
-  const live = liveStateOf(deps.db);
+  const live = deps.tracking.live;
   const gate = new WriteGate();
   const stopCheckpointer = startCheckpointer(deps.db, config.checkpointEveryMs, gate);
   const writer = new PingWriter(deps.db, live, deps.changeStopStatus ?? changeStopStatus, { ...config, gate });
-  const hub = new TrackingHub({ db: deps.db, live, writer, config });
+  const hub = new TrackingHub({ db: deps.db, live, writer, config, tracking: deps.tracking });
   const onUpgrade = (req: Parameters<TrackingHub['handleUpgrade']>[0], socket: Parameters<TrackingHub['handleUpgrade']>[1], head: Buffer) => {
     // Paths that are not ours are left to other listeners; with none, the socket is refused.
     if (!hub.handleUpgrade(req, socket, head) && server.listenerCount('upgrade') === 1) socket.destroy();

@@ -29,7 +29,7 @@ import type { DriverLive, LiveState } from './live-state.js';
 import { parseDriverFrame, parseFrame, subscribeFrame, type ErrorFrame } from './messages.js';
 import type { PingWriter, Reply } from './ping-writer.js';
 import { RateBucket } from './rate-bucket.js';
-import { onAccessEnded } from './registry.js';
+import type { TrackingService } from './tracking-service.js';
 import { stalls } from './stalls.js';
 
 export interface HubDeps {
@@ -37,6 +37,8 @@ export interface HubDeps {
   live: LiveState;
   writer: PingWriter;
   config: TrackingConfig;
+  /** Where the HTTP routes report revoked tokens and deactivated drivers. */
+  tracking: Pick<TrackingService, 'onAccessEnded'>;
 }
 
 interface Subscription {
@@ -125,7 +127,7 @@ export class TrackingHub {
     this.routeEventsSeq = latestEventSeq(deps.db);
     this.driverEventsSeq = this.routeEventsSeq;
     this.wss = new WebSocketServer({ noServer: true, maxPayload: config.maxPayloadBytes, clientTracking: false });
-    this.stopListening = onAccessEnded(deps.db, (ended) =>
+    this.stopListening = deps.tracking.onAccessEnded((ended) =>
       'tokenId' in ended ? this.closeRevoked([ended.tokenId]) : this.closeDrivers([ended.driverId]),
     );
     deps.live.onChange = (d) => {

@@ -66,7 +66,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard with hostile names', { timeout
     delete process.env.MILKRUN_TILE_URL;
     app = await buildApp({ db, config, solver: inProcessSolver() });
     await app.listen({ port: 0, host: '127.0.0.1' });
-    tracking = attachTracking(app.server, { db, config: { liveIntervalMs: 100 } });
+    tracking = attachTracking(app.server, { db, tracking: app.tracking, config: { liveIntervalMs: 100 } });
     const address = app.server.address();
     if (address === null || typeof address === 'string') throw new Error('no port');
     baseUrl = `http://127.0.0.1:${address.port}`;

@@ -92,7 +92,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dispatcher dashboard in chromium', { tim
     // The solver runs on the test's thread: one solve at a time here, and the worker pool has its own tests.
     app = await buildApp({ db, config, solver: inProcessSolver() });
     await app.listen({ port: 0, host: '127.0.0.1' });
-    tracking = attachTracking(app.server, { db, config: { liveIntervalMs: 100 } });
+    tracking = attachTracking(app.server, { db, tracking: app.tracking, config: { liveIntervalMs: 100 } });
     const address = app.server.address();
     if (address === null || typeof address === 'string') throw new Error('no port');
     baseUrl = `http://127.0.0.1:${address.port}`;

@@ -70,7 +70,7 @@ describe('demo day', { timeout: 30_000 }, () => {
 
   it('demo drivers drive their routes: live positions appear and stops get completed', async () => {
     await app.listen({ port: 0, host: '127.0.0.1' });
-    tracking = attachTracking(app.server, { db, config: { liveIntervalMs: 100 } });
+    tracking = attachTracking(app.server, { db, tracking: app.tracking, config: { liveIntervalMs: 100 } });
     const address = app.server.address();
     if (address === null || typeof address === 'string') throw new Error('no port');
     const lines: string[] = [];

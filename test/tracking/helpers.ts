@@ -42,7 +42,7 @@ export async function startServer(
   const db = openDb(file);
   const app = await buildApp({ db, config: { ...DEFAULT_CONFIG, dbFile: file, logLevel: 'silent', ...config } });
   await app.listen({ port: 0, host: '127.0.0.1' });
-  const closeTracking = attachTracking(app.server, { db, config: tracking });
+  const closeTracking = attachTracking(app.server, { db, tracking: app.tracking, config: tracking });
   const { port } = app.server.address() as AddressInfo;
   return {
     app,

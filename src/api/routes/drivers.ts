@@ -4,7 +4,6 @@ import { DomainError } from '../../errors.js';
 import { Deleted, errorResponses, IdParams, listOf, ListQuery } from '../schemas/common.js';
 import { Driver, DriverInput, DriverPatch } from '../schemas/drivers.js';
 import { deleteDriver, getDriver, listDrivers, updateDriver, upsertDriver } from '../../store/drivers.js';
-import { driverDeactivated } from '../../tracking/registry.js';
 
 const tags = ['drivers'];
 
@@ -20,7 +19,7 @@ export default async function driverRoutes(root: FastifyInstance): Promise<void>
     { schema: { tags, body: DriverInput, response: { 200: Driver, 201: Driver, ...errorResponses } } },
     async (req, reply) => {
       const { driver, created } = upsertDriver(app.db, req.auth.organizationId, req.body);
-      if (driver.status === 'inactive') driverDeactivated(app.db, driver.id);
+      if (driver.status === 'inactive') app.tracking.driverDeactivated(driver.id);
       return reply.status(created ? 201 : 200).send(driver);
     },
   );
@@ -38,7 +37,7 @@ export default async function driverRoutes(root: FastifyInstance): Promise<void>
       const driver = updateDriver(app.db, req.auth.organizationId, req.params.id, req.body);
       if (!driver) throw new DomainError('not_found', `Driver ${req.params.id} not found`);
       // An inactive driver may not stay connected: its /ws/driver socket is closed (1008) now.
-      if (driver.status === 'inactive') driverDeactivated(app.db, driver.id);
+      if (driver.status === 'inactive') app.tracking.driverDeactivated(driver.id);
       return driver;
     },
   );
@@ -47,7 +46,7 @@ export default async function driverRoutes(root: FastifyInstance): Promise<void>
     if (!deleteDriver(app.db, req.auth.organizationId, req.params.id)) {
       throw new DomainError('not_found', `Driver ${req.params.id} not found`);
     }
-    driverDeactivated(app.db, req.params.id);
+    app.tracking.driverDeactivated(req.params.id);
     return { id: req.params.id, deleted: true as const };
   });
 }

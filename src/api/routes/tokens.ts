@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { DomainError } from '../../errors.js';
 import { errorResponses, IdParams } from '../schemas/common.js';
 import { createToken, listTokens, revokeToken } from '../../store/tokens.js';
-import { tokenRevoked } from '../../tracking/registry.js';
 
 const tags = ['auth'];
 const Scope = z.enum(['read_only', 'full_access']);
@@ -43,7 +42,7 @@ export default async function tokenRoutes(root: FastifyInstance): Promise<void> 
     const record = revokeToken(app.db, req.auth.organizationId, req.params.id);
     if (!record) throw new DomainError('not_found', `Token ${req.params.id} not found`);
     // Its open /ws/live sockets are closed (1008) at once, not at their next reconnect.
-    tokenRevoked(app.db, record.id);
+    app.tracking.tokenRevoked(record.id);
     return record;
   });
 }

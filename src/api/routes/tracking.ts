@@ -6,7 +6,6 @@ import { errorResponses, IdParams, IsoDateTime, listOf } from '../schemas/common
 import { driverExists } from '../../store/drivers.js';
 import { createDriverToken, listDriverTokens, revokeDriverToken } from '../../store/driver-tokens.js';
 import { trackOf } from '../../store/pings.js';
-import { liveStateOf, tokenRevoked } from '../../tracking/registry.js';
 
 const tags = ['tracking'];
 
@@ -99,7 +98,7 @@ export default async function trackingRoutes(root: FastifyInstance): Promise<voi
       requireDriver(req.auth.organizationId, id);
       const token = revokeDriverToken(app.db, req.auth.organizationId, id, tokenId);
       if (token === undefined) throw new DomainError('not_found', `Token ${tokenId} of driver ${id} not found`);
-      tokenRevoked(app.db, tokenId);
+      app.tracking.tokenRevoked(tokenId);
       return token;
     },
   );
@@ -110,7 +109,7 @@ export default async function trackingRoutes(root: FastifyInstance): Promise<voi
     async (req) => {
       const organizationId = req.auth.organizationId;
       requireDriver(organizationId, req.params.id);
-      const live = liveStateOf(app.db);
+      const live = app.tracking.live;
       return live.view(live.ensure({ driverId: req.params.id, organizationId }), Date.now());
     },
   );
