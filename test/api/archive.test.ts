@@ -181,6 +181,8 @@ describe('nothing a business needs is deleted (issue 12)', () => {
   });
 
   it('auto-optimize leaves archived vehicles and archived stops out', async () => {
+    // An organization of its own: its fleet is just these two vans.
+    const api = client(t.app, orgWithToken(t.db, 'Planner').token);
     const date = '2026-06-10';
     const kept = (await api('POST', '/api/v1/vehicles', van('Kept'))).data;
     const retired = (await api('POST', '/api/v1/vehicles', van('Retired'))).data;
