@@ -56,6 +56,14 @@ export function changeStopStatus(
   return db.transaction(() => {
     const cur = getStop(db, orgId, stopId);
     if (!cur) throw new DomainError('not_found', `Stop ${stopId} not found`);
+    if (cur.archived_at !== null) {
+      // Archived stops are records at rest (stop-archive.ts): they move only once unarchived.
+      throw new DomainError('invalid_transition', `Stop ${stopId} is archived; unarchive it before changing its status`, {
+        from: cur.status,
+        to,
+        archived_at: cur.archived_at,
+      });
+    }
     if (!STOP_TRANSITIONS[cur.status].includes(to)) {
       throw new DomainError('invalid_transition', `A ${cur.status} stop cannot become ${to}`, {
         from: cur.status,

@@ -5,7 +5,7 @@
 import type { OrganizationSettings } from '../store/organizations.js';
 import type { Vehicle } from '../store/vehicles.js';
 
-export type SkipReason = 'busy' | 'no_start' | 'no_shift' | 'no_driver';
+export type SkipReason = 'archived' | 'busy' | 'no_start' | 'no_shift' | 'no_driver';
 
 export interface SkippedVehicle {
   vehicle_id: string;
@@ -15,6 +15,7 @@ export interface SkippedVehicle {
 }
 
 const MESSAGES: Record<SkipReason, string> = {
+  archived: 'is archived (unarchive it to plan with it)',
   busy: 'already has a route on this date',
   no_start: 'has no start location (set `start` or `start_depot_id`)',
   no_shift: "has no shift and the organization has no default shift (set the vehicle's `shift` or the organization's `default_shift`)",
@@ -29,15 +30,17 @@ export function vehicleReadiness(
   const ready: Vehicle[] = [];
   const skipped: SkippedVehicle[] = [];
   for (const v of fleet) {
-    const reason: SkipReason | null = context.busy.has(v.id)
-      ? 'busy'
-      : !v.start
-        ? 'no_start'
-        : !v.shift && !context.settings.default_shift
-          ? 'no_shift'
-          : context.settings.require_driver && !context.driverOf.has(v.id)
-            ? 'no_driver'
-            : null;
+    const reason: SkipReason | null = v.archived_at !== null
+      ? 'archived'
+      : context.busy.has(v.id)
+        ? 'busy'
+        : !v.start
+          ? 'no_start'
+          : !v.shift && !context.settings.default_shift
+            ? 'no_shift'
+            : context.settings.require_driver && !context.driverOf.has(v.id)
+              ? 'no_driver'
+              : null;
     if (reason) skipped.push({ vehicle_id: v.id, reason, message: MESSAGES[reason] });
     else ready.push(v);
   }

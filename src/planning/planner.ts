@@ -195,7 +195,7 @@ export async function autoOptimize(
       throw new DomainError('validation_error', 'Unknown vehicles', missing.map((id) => ({ field: 'vehicle_ids', message: 'no such vehicle', value: id })));
     }
     fleet = fleet.filter((v) => wanted.has(v.id));
-  }
+  } else fleet = fleet.filter((v) => v.archived_at === null); // archived vehicles are skipped silently unless named
   const driverOf = new Map<string, string>();
   for (const d of allDrivers(deps.db, orgId)) {
     if (d.status === 'active' && d.vehicle_id && !driverOf.has(d.vehicle_id)) driverOf.set(d.vehicle_id, d.id);

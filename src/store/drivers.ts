@@ -1,5 +1,6 @@
 import { DomainError } from '../errors.js';
 import type { Driver, DriverInput, DriverPatch } from './records/drivers.js';
+import type { ArchivableListQuery, Retirement } from './records/common.js';
 import { nowIso, stmt, type Db } from './db.js';
 import { definedOnly } from './patch.js';
 import { recordEvent } from './events.js';
@@ -18,12 +19,13 @@ interface DriverRow {
   last_lat: number | null;
   last_lng: number | null;
   last_position_at: string | null;
+  archived_at: string | null;
   created_at: string;
   updated_at: string;
 }
 
 const COLUMNS = `rowid AS _rowid, id, external_id, name, phone, status, vehicle_id, last_lat, last_lng, last_position_at,
-  created_at, updated_at`;
+  archived_at, created_at, updated_at`;
 
 function toDriver(row: DriverRow): Driver {
   return {
@@ -37,6 +39,7 @@ function toDriver(row: DriverRow): Driver {
       row.last_lat !== null && row.last_lng !== null && row.last_position_at !== null
         ? { lat: row.last_lat, lng: row.last_lng, at: row.last_position_at }
         : null,
+    archived_at: row.archived_at,
     created_at: row.created_at,
     updated_at: row.updated_at,
   };
@@ -54,10 +57,12 @@ export function getDriver(db: Db, orgId: string, id: string): Driver | undefined
   return row && toDriver(row);
 }
 
-export function listDrivers(db: Db, orgId: string, q: { limit: number; cursor?: string }): Page<Driver> {
+/** A page of drivers; archived ones only with `include: 'archived'`. */
+export function listDrivers(db: Db, orgId: string, q: ArchivableListQuery): Page<Driver> {
+  const live = q.include === 'archived' ? '' : 'AND archived_at IS NULL';
   const rows = stmt(
     db,
-    `SELECT ${COLUMNS} FROM drivers WHERE organization_id = ? AND rowid > ? ORDER BY rowid LIMIT ?`,
+    `SELECT ${COLUMNS} FROM drivers WHERE organization_id = ? AND rowid > ? ${live} ORDER BY rowid LIMIT ?`,
   ).all(orgId, decodeCursor(q.cursor), q.limit + 1) as DriverRow[];
   return toPage(rows, q.limit, toDriver);
 }
@@ -70,11 +75,19 @@ export function allDrivers(db: Db, orgId: string): Driver[] {
 
 function checkVehicle(db: Db, orgId: string, vehicleId: string | null | undefined): void {
   if (!vehicleId) return;
-  const found = stmt(db, 'SELECT 1 FROM vehicles WHERE organization_id = ? AND id = ?').get(orgId, vehicleId);
+  const found = stmt(db, 'SELECT archived_at FROM vehicles WHERE organization_id = ? AND id = ?').get(orgId, vehicleId) as
+    | { archived_at: string | null }
+    | undefined;
   if (!found) {
     throw new DomainError('validation_error', `Unknown vehicle ${vehicleId}`, [
       { field: 'vehicle_id', message: 'no such vehicle', value: vehicleId },
     ]);
+  }
+  if (found.archived_at !== null) {
+    throw new DomainError('conflict', `Vehicle ${vehicleId} is archived; unarchive it to give it a driver`, {
+      vehicle_id: vehicleId,
+      archived_at: found.archived_at,
+    });
   }
 }
 
@@ -106,7 +119,13 @@ export function updateDriver(db: Db, orgId: string, id: string, patch: DriverPat
     const cur = getDriver(db, orgId, id);
     if (!cur) return undefined;
     const p = definedOnly(patch);
-    if (p.vehicle_id !== undefined) checkVehicle(db, orgId, p.vehicle_id);
+    if (p.vehicle_id !== undefined && p.vehicle_id !== cur.vehicle_id) checkVehicle(db, orgId, p.vehicle_id);
+    if (cur.archived_at !== null && p.status === 'active') {
+      throw new DomainError('conflict', `Driver ${id} is archived; unarchive it before making it active`, {
+        driver_id: id,
+        archived_at: cur.archived_at,
+      });
+    }
     const next = {
       name: p.name ?? cur.name,
       phone: p.phone !== undefined ? p.phone : cur.phone,
@@ -125,13 +144,46 @@ export function updateDriver(db: Db, orgId: string, id: string, patch: DriverPat
   })();
 }
 
-export function deleteDriver(db: Db, orgId: string, id: string): boolean {
-  return db.transaction(() => {
-    const changes = stmt(db, 'DELETE FROM drivers WHERE organization_id = ? AND id = ?').run(orgId, id).changes;
-    if (changes > 0) {
+/**
+ * Deletes a driver no route or stop names (`driver.deleted`). One that routes or stops point at is kept for them
+ * and archived instead (`driver.archived`): `archived_at` is set and `status` becomes `inactive`, so tracking and
+ * planning treat them as a deactivated driver. An already archived driver is answered as it is. Undefined when
+ * unknown.
+ */
+export function deleteOrArchiveDriver(db: Db, orgId: string, id: string): Retirement | undefined {
+  return db.transaction((): Retirement | undefined => {
+    const cur = getDriver(db, orgId, id);
+    if (!cur) return undefined;
+    const referenced =
+      stmt(db, 'SELECT 1 FROM routes WHERE organization_id = ? AND driver_id = ? LIMIT 1').get(orgId, id) !== undefined ||
+      stmt(db, 'SELECT 1 FROM stops WHERE organization_id = ? AND driver_id = ? LIMIT 1').get(orgId, id) !== undefined;
+    if (!referenced) {
+      stmt(db, 'DELETE FROM drivers WHERE organization_id = ? AND id = ?').run(orgId, id);
       recordEvent(db, { organizationId: orgId, type: 'driver.deleted', resourceType: 'driver', resourceId: id, data: { id } });
+      return { deleted: true };
     }
-    return changes > 0;
+    if (cur.archived_at !== null) return { deleted: false, archived_at: cur.archived_at };
+    const now = nowIso();
+    stmt(db, "UPDATE drivers SET archived_at = ?, status = 'inactive', updated_at = ? WHERE organization_id = ? AND id = ?").run(
+      now,
+      now,
+      orgId,
+      id,
+    );
+    recordEvent(db, { organizationId: orgId, type: 'driver.archived', resourceType: 'driver', resourceId: id, data: getDriver(db, orgId, id) });
+    return { deleted: false, archived_at: now };
+  })();
+}
+
+/** Brings an archived driver back (`driver.unarchived`), still `inactive` until switched on. Undefined when unknown. */
+export function unarchiveDriver(db: Db, orgId: string, id: string): Driver | undefined {
+  return db.transaction(() => {
+    const cur = getDriver(db, orgId, id);
+    if (!cur || cur.archived_at === null) return cur;
+    stmt(db, 'UPDATE drivers SET archived_at = NULL, updated_at = ? WHERE organization_id = ? AND id = ?').run(nowIso(), orgId, id);
+    const driver = getDriver(db, orgId, id)!;
+    recordEvent(db, { organizationId: orgId, type: 'driver.unarchived', resourceType: 'driver', resourceId: id, data: driver });
+    return driver;
   })();
 }
 
@@ -159,13 +211,13 @@ export function driversDeactivatedAfter(db: Db, afterSeq: number): { lastSeq: nu
   const rows = stmt(
     db,
     `SELECT seq, type, resource_id, data_json FROM events
-     WHERE seq > ? AND type IN ('driver.updated', 'driver.deleted') ORDER BY seq`,
+     WHERE seq > ? AND type IN ('driver.updated', 'driver.deleted', 'driver.archived') ORDER BY seq`,
   ).all(afterSeq) as { seq: number; type: string; resource_id: string; data_json: string }[];
   const driverIds: string[] = [];
   // Only drivers still inactive or gone now: one reactivated since that event keeps its new socket.
   const stillActive = stmt(db, "SELECT 1 FROM drivers WHERE id = ? AND status = 'active'");
   for (const r of rows) {
-    if (r.type === 'driver.deleted' || (JSON.parse(r.data_json) as { status?: string }).status === 'inactive') {
+    if (r.type !== 'driver.updated' || (JSON.parse(r.data_json) as { status?: string }).status === 'inactive') {
       if (stillActive.get(r.resource_id) === undefined) driverIds.push(r.resource_id);
     }
   }

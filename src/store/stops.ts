@@ -48,13 +48,14 @@ interface StopRow {
   failure_reason: string | null;
   failure_note: string | null;
   proof_json: string | null;
+  archived_at: string | null;
   created_at: string;
   updated_at: string;
 }
 
 const COLUMNS = `rowid AS _rowid, id, external_id, type, status, address, lat, lng, customer_name, phone, notes,
   order_amount, payment_method, time_windows_json, service_duration_s, demand_json, priority, skills_json, date,
-  service_area_id, route_id, driver_id, failure_reason, failure_note, proof_json, created_at, updated_at`;
+  service_area_id, route_id, driver_id, failure_reason, failure_note, proof_json, archived_at, created_at, updated_at`;
 
 export function toStop(row: StopRow): Stop {
   return {
@@ -82,6 +83,7 @@ export function toStop(row: StopRow): Stop {
     failure_reason: row.failure_reason,
     failure_note: row.failure_note,
     proof: row.proof_json === null ? null : (JSON.parse(row.proof_json) as Stop['proof']),
+    archived_at: row.archived_at,
     created_at: row.created_at,
     updated_at: row.updated_at,
   };
@@ -112,11 +114,13 @@ const STOP_JSON = `json_object('id', id, 'external_id', external_id, 'type', typ
   'payment_method', payment_method, 'time_windows', json(time_windows_json), 'service_duration_s', service_duration_s,
   'demand', json(demand_json), 'priority', priority, 'skills', json(skills_json), 'date', date,
   'service_area_id', service_area_id, 'route_id', route_id, 'driver_id', driver_id, 'failure_reason', failure_reason,
-  'failure_note', failure_note, 'proof', json(proof_json), 'created_at', created_at, 'updated_at', updated_at)`;
+  'failure_note', failure_note, 'proof', json(proof_json), 'archived_at', archived_at, 'created_at', created_at,
+  'updated_at', updated_at)`;
 
 function stopFilter(orgId: string, q: StopListQuery): { where: string; args: (string | number)[] } {
   const where = ['organization_id = ?', 'rowid > ?'];
   const args: (string | number)[] = [orgId, decodeCursor(q.cursor)];
+  if (q.include !== 'archived') where.push('archived_at IS NULL');
   if (q.status) {
     const statuses = q.status.split(',');
     where.push(`status IN (${statuses.map(() => '?').join(', ')})`);
@@ -146,10 +150,13 @@ export function listStopsJson(db: Db, orgId: string, q: StopListQuery): string {
   return `${body}],"next_cursor":${next}}`;
 }
 
-/** Stops of one service day in a given status (auto-optimize reads the day's pending stops). */
+/** Live (not archived) stops of one service day in a given status (auto-optimize reads the day's pending stops). */
 export function stopsOfDay(db: Db, orgId: string, date: string, status: StopStatus): Stop[] {
   return (
-    stmt(db, `SELECT ${COLUMNS} FROM stops WHERE organization_id = ? AND date = ? AND status = ? ORDER BY rowid`).all(
+    stmt(
+      db,
+      `SELECT ${COLUMNS} FROM stops WHERE organization_id = ? AND date = ? AND status = ? AND archived_at IS NULL ORDER BY rowid`,
+    ).all(
       orgId,
       date,
       status,
@@ -296,6 +303,17 @@ export function updateStop(db: Db, orgId: string, id: string, patch: ResolvedSto
   return db.transaction(() => updateInTransaction(db, orgId, id, patch))();
 }
 
+/** Sets (an ISO instant) or clears (null) the stop's `archived_at`; the lifecycle decides when (stop-archive.ts). */
+export function writeStopArchivedAt(db: Db, orgId: string, stopId: string, archivedAt: string | null, updatedAt: string): void {
+  stmt(db, 'UPDATE stops SET archived_at = ?, updated_at = ? WHERE organization_id = ? AND id = ?').run(archivedAt, updatedAt, orgId, stopId);
+}
+
+/** How many entries the stop's history has (1: only its creation). */
+export function stopHistoryLength(db: Db, orgId: string, stopId: string): number {
+  return (stmt(db, 'SELECT count(*) AS n FROM stop_history WHERE organization_id = ? AND stop_id = ?').get(orgId, stopId) as { n: number }).n;
+}
+
+/** Deletes the stop row (its history goes with it) and emits `stop.deleted`; whether it may is the lifecycle's call. */
 export function deleteStop(db: Db, orgId: string, id: string): boolean {
   return db.transaction(() => {
     const cur = getStop(db, orgId, id);

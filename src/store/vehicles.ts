@@ -1,5 +1,6 @@
 import { DomainError } from '../errors.js';
 import type { Vehicle, VehicleInput, VehiclePatch } from './records/vehicles.js';
+import type { ArchivableListQuery, Retirement } from './records/common.js';
 import { nowIso, stmt, type Db } from './db.js';
 import { getDepot } from './depots.js';
 import { definedOnly } from './patch.js';
@@ -9,7 +10,7 @@ import { decodeCursor, toPage, type Page } from './pagination.js';
 import { toUtcIso } from './time.js';
 import { organizationTimeZone } from './organizations.js';
 import { CLOCK_PATTERN, zonedClock } from '../util/zoned-time.js';
-export type { Vehicle, VehicleInput, VehiclePatch };
+export type { Retirement, Vehicle, VehicleInput, VehiclePatch };
 
 interface VehicleRow {
   _rowid: number;
@@ -29,13 +30,14 @@ interface VehicleRow {
   costs_json: string;
   max_stops: number | null;
   speed_factor: number | null;
+  archived_at: string | null;
   created_at: string;
   updated_at: string;
 }
 
 const COLUMNS = `rowid AS _rowid, id, external_id, name, capacity_json, skills_json, shift_from, shift_to,
   start_depot_id, end_depot_id, start_lat, start_lng, end_lat, end_lng, costs_json, max_stops, speed_factor,
-  created_at, updated_at`;
+  archived_at, created_at, updated_at`;
 
 function toVehicle(row: VehicleRow): Vehicle {
   return {
@@ -52,6 +54,7 @@ function toVehicle(row: VehicleRow): Vehicle {
     costs: JSON.parse(row.costs_json) as Vehicle['costs'],
     max_stops: row.max_stops,
     speed_factor: row.speed_factor,
+    archived_at: row.archived_at,
     created_at: row.created_at,
     updated_at: row.updated_at,
   };
@@ -64,15 +67,17 @@ export function getVehicle(db: Db, orgId: string, id: string): Vehicle | undefin
   return row && toVehicle(row);
 }
 
-export function listVehicles(db: Db, orgId: string, q: { limit: number; cursor?: string }): Page<Vehicle> {
+/** A page of vehicles; archived ones only with `include: 'archived'`. */
+export function listVehicles(db: Db, orgId: string, q: ArchivableListQuery): Page<Vehicle> {
+  const live = q.include === 'archived' ? '' : 'AND archived_at IS NULL';
   const rows = stmt(
     db,
-    `SELECT ${COLUMNS} FROM vehicles WHERE organization_id = ? AND rowid > ? ORDER BY rowid LIMIT ?`,
+    `SELECT ${COLUMNS} FROM vehicles WHERE organization_id = ? AND rowid > ? ${live} ORDER BY rowid LIMIT ?`,
   ).all(orgId, decodeCursor(q.cursor), q.limit + 1) as VehicleRow[];
   return toPage(rows, q.limit, toVehicle);
 }
 
-/** Every vehicle of the organization (planning reads the whole fleet). */
+/** Every vehicle of the organization, archived ones included (planning reads the whole fleet and leaves them out). */
 export function allVehicles(db: Db, orgId: string): Vehicle[] {
   return (stmt(db, `SELECT ${COLUMNS} FROM vehicles WHERE organization_id = ? ORDER BY rowid`).all(orgId) as VehicleRow[]).map(
     toVehicle,
@@ -88,7 +93,8 @@ function depotPoint(db: Db, orgId: string, depotId: string, field: string): { la
   return { lat: depot.lat, lng: depot.lng };
 }
 
-type VehicleState = Omit<Vehicle, 'id' | 'created_at' | 'updated_at'>;
+/** What a create or update writes (`archived_at` is only written by archiving). */
+type VehicleState = Omit<Vehicle, 'id' | 'archived_at' | 'created_at' | 'updated_at'>;
 
 function write(db: Db, orgId: string, id: string, v: VehicleState, insert: boolean): void {
   const now = nowIso();
@@ -206,12 +212,35 @@ export function updateVehicle(db: Db, orgId: string, id: string, patch: VehicleP
   })();
 }
 
-export function deleteVehicle(db: Db, orgId: string, id: string): boolean {
-  return db.transaction(() => {
-    const changes = stmt(db, 'DELETE FROM vehicles WHERE organization_id = ? AND id = ?').run(orgId, id).changes;
-    if (changes > 0) {
+/**
+ * Deletes a vehicle no route has ever used (`vehicle.deleted`). One that routes point at is kept for them and
+ * archived instead (`vehicle.archived`; an already archived one is answered as it is). Undefined when unknown.
+ */
+export function deleteOrArchiveVehicle(db: Db, orgId: string, id: string): Retirement | undefined {
+  return db.transaction((): Retirement | undefined => {
+    const cur = getVehicle(db, orgId, id);
+    if (!cur) return undefined;
+    if (stmt(db, 'SELECT 1 FROM routes WHERE organization_id = ? AND vehicle_id = ? LIMIT 1').get(orgId, id) === undefined) {
+      stmt(db, 'DELETE FROM vehicles WHERE organization_id = ? AND id = ?').run(orgId, id);
       recordEvent(db, { organizationId: orgId, type: 'vehicle.deleted', resourceType: 'vehicle', resourceId: id, data: { id } });
+      return { deleted: true };
     }
-    return changes > 0;
+    if (cur.archived_at !== null) return { deleted: false, archived_at: cur.archived_at };
+    const now = nowIso();
+    stmt(db, 'UPDATE vehicles SET archived_at = ?, updated_at = ? WHERE organization_id = ? AND id = ?').run(now, now, orgId, id);
+    recordEvent(db, { organizationId: orgId, type: 'vehicle.archived', resourceType: 'vehicle', resourceId: id, data: getVehicle(db, orgId, id) });
+    return { deleted: false, archived_at: now };
+  })();
+}
+
+/** Brings an archived vehicle back (`vehicle.unarchived`); a live one is answered as it is. Undefined when unknown. */
+export function unarchiveVehicle(db: Db, orgId: string, id: string): Vehicle | undefined {
+  return db.transaction(() => {
+    const cur = getVehicle(db, orgId, id);
+    if (!cur || cur.archived_at === null) return cur;
+    stmt(db, 'UPDATE vehicles SET archived_at = NULL, updated_at = ? WHERE organization_id = ? AND id = ?').run(nowIso(), orgId, id);
+    const vehicle = getVehicle(db, orgId, id)!;
+    recordEvent(db, { organizationId: orgId, type: 'vehicle.unarchived', resourceType: 'vehicle', resourceId: id, data: vehicle });
+    return vehicle;
   })();
 }

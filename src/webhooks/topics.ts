@@ -9,6 +9,8 @@ export const WEBHOOK_TOPICS = [
   'stop.completed',
   'stop.failed',
   'stop.eta_late',
+  'stop.archived',
+  'stop.unarchived',
   'route.created',
   'route.optimized',
   'route.assigned',
@@ -20,9 +22,13 @@ export const WEBHOOK_TOPICS = [
   'driver.updated',
   'driver.online',
   'driver.offline',
+  'driver.archived',
+  'driver.unarchived',
   'vehicle.created',
   'vehicle.updated',
   'vehicle.deleted',
+  'vehicle.archived',
+  'vehicle.unarchived',
   'test',
 ] as const;
 

@@ -47,6 +47,29 @@ function notFound(id: string): DomainError {
   return new DomainError('not_found', `Route ${id} not found`);
 }
 
+/**
+ * The vehicle or driver a route write names: 400 when the organization has none by that id, 409 `conflict` when it
+ * is archived (archived ones stay on the routes they drove but take no new ones). `kept` is the id the route
+ * already has, which may stay even if archived since.
+ */
+function assertCrewUsable(app: FastifyInstance, orgId: string, crew: { vehicleId?: string | null; driverId?: string | null }, kept: { vehicleId?: string | null; driverId?: string | null } = {}): void {
+  const checks = [
+    { kind: 'vehicle', field: 'vehicle_id', id: crew.vehicleId, kept: kept.vehicleId, get: (id: string) => getVehicle(app.db, orgId, id) },
+    { kind: 'driver', field: 'driver_id', id: crew.driverId, kept: kept.driverId, get: (id: string) => getDriver(app.db, orgId, id) },
+  ] as const;
+  for (const c of checks) {
+    if (!c.id) continue;
+    const found = c.get(c.id);
+    if (!found) throw new DomainError('validation_error', `Unknown ${c.kind} ${c.id}`, [{ field: c.field, message: `no such ${c.kind}`, value: c.id }]);
+    if (found.archived_at !== null && c.id !== c.kept) {
+      throw new DomainError('conflict', `The ${c.kind} ${c.id} is archived and cannot take new routes; unarchive it first (POST /api/v1/${c.kind}s/${c.id}/unarchive)`, {
+        [c.field]: c.id,
+        archived_at: found.archived_at,
+      });
+    }
+  }
+}
+
 /** Pending stops of this organization, timed in the given order for a route driven by `vehicleId`. */
 function planFor(app: FastifyInstance, orgId: string, stopIds: readonly string[], vehicleId: string | null, date: string | null, field: string) {
   const missing = stopIds.filter((id) => !getStop(app.db, orgId, id));
@@ -81,13 +104,9 @@ export default async function routeRoutes(root: FastifyInstance): Promise<void> 
     async (req, reply) => {
       const orgId = req.auth.organizationId;
       const b = req.body;
-      if (b.vehicle_id && !getVehicle(app.db, orgId, b.vehicle_id)) {
-        throw new DomainError('validation_error', `Unknown vehicle ${b.vehicle_id}`, [{ field: 'vehicle_id', message: 'no such vehicle', value: b.vehicle_id }]);
-      }
-      if (b.driver_id && !getDriver(app.db, orgId, b.driver_id)) {
-        throw new DomainError('validation_error', `Unknown driver ${b.driver_id}`, [{ field: 'driver_id', message: 'no such driver', value: b.driver_id }]);
-      }
       const existingId = b.external_id ? findRouteIdByExternalId(app.db, orgId, b.external_id) : undefined;
+      const existing = existingId ? getRouteSummary(app.db, orgId, existingId) : undefined;
+      assertCrewUsable(app, orgId, { vehicleId: b.vehicle_id, driverId: b.driver_id }, { vehicleId: existing?.vehicle_id, driverId: existing?.driver_id });
       if (existingId) {
         // Upsert: the route's own fields are updated in place; its stops change only through the stop endpoints.
         const current = getRoute(app.db, orgId, existingId)!.stops.map((s) => s.stop_id);
@@ -194,7 +213,9 @@ export default async function routeRoutes(root: FastifyInstance): Promise<void> 
 
   app.put('/routes/:id/driver', { schema: { tags, params: IdParams, body: DriverBody, response: { 200: Route, ...errorResponses } } }, async (req) => {
     const orgId = req.auth.organizationId;
-    if (!getRouteSummary(app.db, orgId, req.params.id)) throw notFound(req.params.id);
+    const current = getRouteSummary(app.db, orgId, req.params.id);
+    if (!current) throw notFound(req.params.id);
+    assertCrewUsable(app, orgId, { driverId: req.body.driver_id }, { driverId: current.driver_id });
     const crewRoute = getRoute(app.db, orgId, req.params.id)!;
     assertCrewMayServeStops(app.db, orgId, { vehicleId: crewRoute.vehicle_id, driverId: req.body.driver_id }, crewRoute.stops.map((s) => s.stop_id));
     return setRouteDriver(app.db, orgId, req.params.id, req.body.driver_id);
@@ -204,9 +225,7 @@ export default async function routeRoutes(root: FastifyInstance): Promise<void> 
     const orgId = req.auth.organizationId;
     const route = getRoute(app.db, orgId, req.params.id);
     if (!route) throw notFound(req.params.id);
-    if (!getVehicle(app.db, orgId, req.body.vehicle_id)) {
-      throw new DomainError('validation_error', `Unknown vehicle ${req.body.vehicle_id}`, [{ field: 'vehicle_id', message: 'no such vehicle', value: req.body.vehicle_id }]);
-    }
+    assertCrewUsable(app, orgId, { vehicleId: req.body.vehicle_id }, { vehicleId: route.vehicle_id });
     assertCrewMayServeStops(app.db, orgId, { vehicleId: req.body.vehicle_id, driverId: route.driver_id }, route.stops.map((s) => s.stop_id));
     setRouteVehicle(app.db, orgId, route.id, req.body.vehicle_id);
     return rescheduleRoute(app, orgId, route.id, route.stops.map((s) => s.stop_id), 'route.updated').route;

@@ -13,8 +13,8 @@ import {
   StopPatch,
 } from '../schemas/stops.js';
 import { changeStopStatus } from '../../lifecycle/stop-status.js';
+import { archiveStop, deleteStopWithoutPast, unarchiveStop } from '../../lifecycle/stop-archive.js';
 import {
-  deleteStop,
   getStop,
   listStops,
   listStopsJson,
@@ -206,11 +206,17 @@ export default async function stopRoutes(root: FastifyInstance): Promise<void> {
     '/stops/:id',
     { schema: { tags, params: IdParams, response: { 200: z.object({ id: z.string(), deleted: z.literal(true) }), ...errorResponses } } },
     async (req) => {
-      if (!deleteStop(app.db, req.auth.organizationId, req.params.id)) {
-        throw new DomainError('not_found', `Stop ${req.params.id} not found`);
-      }
+      deleteStopWithoutPast(app.db, req.auth.organizationId, req.params.id);
       return { id: req.params.id, deleted: true as const };
     },
+  );
+
+  app.post('/stops/:id/archive', { schema: { tags, params: IdParams, response: { 200: Stop, ...errorResponses } } }, async (req) =>
+    archiveStop(app.db, req.auth.organizationId, req.params.id),
+  );
+
+  app.post('/stops/:id/unarchive', { schema: { tags, params: IdParams, response: { 200: Stop, ...errorResponses } } }, async (req) =>
+    unarchiveStop(app.db, req.auth.organizationId, req.params.id),
   );
 
   app.post(

@@ -45,6 +45,13 @@ export const ListQuery = z.strictObject({
   cursor: z.string().min(1).optional(),
 });
 
+/**
+ * Lists of stops, vehicles and drivers leave archived ones out; `include=archived` lists them too (each with its
+ * `archived_at`). Any other value answers 400.
+ */
+export const Include = z.enum(['archived']).optional().describe('`archived`: list archived ones too (left out by default)');
+export const ArchivableListQuery = ListQuery.extend({ include: Include });
+
 export const listOf = <T extends z.ZodType>(item: T) => z.object({ data: z.array(item), next_cursor: z.string().nullable() });
 
 export const ErrorEnvelope = z.object({
@@ -66,3 +73,9 @@ export const errorResponses = {
 export const IdParams = z.object({ id: z.string().min(1).max(64) });
 
 export const Deleted = z.object({ id: z.string(), deleted: z.literal(true) });
+
+/** The answer to a DELETE that kept the resource as a record (other resources point at it) and archived it. */
+export const Archived = z.object({ id: z.string(), deleted: z.literal(false), archived: z.literal(true), archived_at: z.string() });
+
+/** DELETE of a vehicle or driver: `{ id, deleted: true }` when it is gone, the archived answer when it was kept. */
+export const DeletedOrArchived = z.union([Deleted, Archived]);

@@ -26,6 +26,8 @@ export const Driver = z.object({
   status: DriverStatus,
   vehicle_id: z.string().nullable(),
   last_position: z.object({ lat: z.number(), lng: z.number(), at: z.string() }).nullable(),
+  /** Set while the driver is archived (deleted while routes or stops named them; `status` is then `inactive`). */
+  archived_at: z.string().nullable(),
   created_at: z.string(),
   updated_at: z.string(),
 });

@@ -30,21 +30,31 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
   'PATCH /api/v1/depots/{id}': { summary: 'Update a depot', description: 'Changes the fields sent; `null` clears an optional field.' },
   'DELETE /api/v1/depots/{id}': { summary: 'Delete a depot', description: 'Deletes the depot; vehicles starting or ending there keep their coordinates.' },
 
-  'GET /api/v1/vehicles': { summary: 'List vehicles', description: 'Vehicles of the organization, oldest first, paginated with `cursor`.' },
+  'GET /api/v1/vehicles': { summary: 'List vehicles', description: 'Vehicles of the organization, oldest first, paginated with `cursor`; archived ones only with `include=archived`.' },
   'POST /api/v1/vehicles': { summary: 'Create or update a vehicle', description: 'Creates a vehicle (201); an existing `external_id` updates that vehicle instead (200).' },
   'GET /api/v1/vehicles/{id}': { summary: 'Get a vehicle', description: 'One vehicle by id.' },
   'PATCH /api/v1/vehicles/{id}': { summary: 'Update a vehicle', description: 'Changes the fields sent; `null` clears an optional field.' },
-  'DELETE /api/v1/vehicles/{id}': { summary: 'Delete a vehicle', description: 'Deletes the vehicle.' },
+  'DELETE /api/v1/vehicles/{id}': {
+    summary: 'Delete (or archive) a vehicle',
+    description:
+      'Deletes a vehicle no route has used: `{ id, deleted: true }`. A vehicle that routes point at is kept for them and archived instead: `{ id, deleted: false, archived: true, archived_at }`; it still answers by id, is listed only with `include=archived`, takes no new route and is left out of auto-optimize.',
+  },
+  'POST /api/v1/vehicles/{id}/unarchive': { summary: 'Unarchive a vehicle', description: 'Brings an archived vehicle back into lists and planning; a live vehicle is answered as it is.' },
 
-  'GET /api/v1/drivers': { summary: 'List drivers', description: 'Drivers of the organization, oldest first, paginated with `cursor`.' },
+  'GET /api/v1/drivers': { summary: 'List drivers', description: 'Drivers of the organization, oldest first, paginated with `cursor`; archived ones only with `include=archived`.' },
   'POST /api/v1/drivers': { summary: 'Create or update a driver', description: 'Creates a driver (201); an existing `external_id` updates that driver instead (200).' },
   'GET /api/v1/drivers/{id}': { summary: 'Get a driver', description: 'One driver by id, with the last known position.' },
-  'PATCH /api/v1/drivers/{id}': { summary: 'Update a driver', description: 'Changes the fields sent; `null` clears an optional field.' },
-  'DELETE /api/v1/drivers/{id}': { summary: 'Delete a driver', description: 'Deletes the driver.' },
+  'PATCH /api/v1/drivers/{id}': { summary: 'Update a driver', description: 'Changes the fields sent; `null` clears an optional field. An archived driver cannot be made `active` (409).' },
+  'DELETE /api/v1/drivers/{id}': {
+    summary: 'Delete (or archive) a driver',
+    description:
+      'Deletes a driver no route or stop names: `{ id, deleted: true }`. A driver that routes or stops point at is kept for them and archived instead: `{ id, deleted: false, archived: true, archived_at }`, with `status` `inactive`; they still answer by id, are listed only with `include=archived` and take no new route.',
+  },
+  'POST /api/v1/drivers/{id}/unarchive': { summary: 'Unarchive a driver', description: 'Brings an archived driver back into lists, still `inactive` until switched on; a live driver is answered as it is.' },
 
   'GET /api/v1/stops': {
     summary: 'List stops',
-    description: 'Stops of the organization, filtered by status (one or a comma list), driver, route, date or external id; paginated with `cursor`. Answers carry an ETag for `If-None-Match`.',
+    description: 'Stops of the organization, filtered by status (one or a comma list), driver, route, date or external id; paginated with `cursor`. Archived stops only with `include=archived`. Answers carry an ETag for `If-None-Match`.',
   },
   'POST /api/v1/stops': {
     summary: 'Create or update a stop',
@@ -54,7 +64,19 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
   'POST /api/v1/stops/bulk': { summary: 'Create or update stops in bulk', errors: STOP_PLACE },
   'GET /api/v1/stops/{id}': { summary: 'Get a stop', description: 'One stop by id, with its route, driver, failure reason and proof of delivery.' },
   'PATCH /api/v1/stops/{id}': { summary: 'Update a stop', description: 'Changes the fields sent; new coordinates are checked against the service areas.', errors: STOP_PLACE },
-  'DELETE /api/v1/stops/{id}': { summary: 'Delete a stop', description: 'Deletes the stop.' },
+  'DELETE /api/v1/stops/{id}': {
+    summary: 'Delete a stop',
+    description:
+      'Deletes a stop that has no past: `pending`, no proof of delivery, nothing in its history but its creation. Any other stop is a record: 409 `stop_closed` (details say why); archive it instead.',
+    errors: ['stop_closed'],
+  },
+  'POST /api/v1/stops/{id}/archive': {
+    summary: 'Archive a stop',
+    description:
+      'Hides the stop from lists (unless `include=archived`) and keeps it with its history and proof; it still answers by id and stays on its route. Only a `pending` stop or a done one (`completed`, `failed`, `cancelled`) may be archived: a stop on an open route answers 409 `invalid_transition`. An archived stop changes no status until unarchived. Emits `stop.archived`; archiving an archived stop changes nothing.',
+    errors: ['invalid_transition'],
+  },
+  'POST /api/v1/stops/{id}/unarchive': { summary: 'Unarchive a stop', description: 'Brings an archived stop back into lists (emits `stop.unarchived`); a live stop is answered as it is.' },
   'POST /api/v1/stops/{id}/status': { summary: 'Change a stop status', errors: ['invalid_transition'] },
   'GET /api/v1/stops/{id}/history': { summary: 'Stop history', description: 'Every status change of the stop, oldest first, with who made it.' },
 

@@ -123,7 +123,7 @@ export const PlanAnswer = z.object({
 });
 export const SkippedVehicle = z.object({
   vehicle_id: z.string(),
-  reason: z.enum(['busy', 'no_start', 'no_shift', 'no_driver']),
+  reason: z.enum(['archived', 'busy', 'no_start', 'no_shift', 'no_driver']),
   message: z.string(),
 });
 export const AutoOptimizeAnswer = z.object({

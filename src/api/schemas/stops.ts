@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ExternalId, IsoDate, Lat, Lng, ListQuery, Phone, TimeWindow, TimeWindowInput } from './common.js';
+import { ExternalId, Include, IsoDate, Lat, Lng, ListQuery, Phone, TimeWindow, TimeWindowInput } from './common.js';
 
 export const StopStatus = z.enum(['pending', 'assigned', 'en_route', 'arrived', 'completed', 'failed', 'cancelled']);
 export type StopStatus = z.infer<typeof StopStatus>;
@@ -93,6 +93,8 @@ export const Stop = z.object({
   failure_reason: z.string().nullable(),
   failure_note: z.string().nullable(),
   proof: z.object({ note: z.string().optional(), signee: z.string().optional(), photo_urls: z.array(z.string()).optional() }).nullable(),
+  /** Set while the stop is archived: hidden from lists unless `include=archived`, kept with its history and proof. */
+  archived_at: z.string().nullable(),
   created_at: z.string(),
   updated_at: z.string(),
 });
@@ -120,6 +122,7 @@ export const StopListQuery = ListQuery.extend({
   route_id: z.string().optional(),
   date: IsoDate.optional(),
   external_id: z.string().optional(),
+  include: Include,
 });
 
 export type StopInput = z.infer<typeof StopInput>;

@@ -6,12 +6,14 @@
  * below names the pair that drifted apart. Types only: nothing here runs.
  */
 import type { z } from 'zod';
+import type * as common from '../../store/records/common.js';
 import type * as depots from '../../store/records/depots.js';
 import type * as drivers from '../../store/records/drivers.js';
 import type * as routes from '../../store/records/routes.js';
 import type * as areas from '../../store/records/service-areas.js';
 import type * as stops from '../../store/records/stops.js';
 import type * as vehicles from '../../store/records/vehicles.js';
+import type { ArchivableListQuery } from './common.js';
 import type { Depot, DepotInput, DepotPatch } from './depots.js';
 import type { Driver, DriverInput, DriverPatch } from './drivers.js';
 import type { Route, RouteListQuery, RouteStatus, RouteStop, RouteSummary } from './routes.js';
@@ -26,6 +28,8 @@ type Accepts<StoreInput, Parsed> = [Parsed] extends [StoreInput] ? true : false;
 type Holds<T extends true> = T;
 
 export type StoreCompat = [
+  Holds<Accepts<common.ArchivableListQuery, z.infer<typeof ArchivableListQuery>>>,
+
   Holds<Interchangeable<z.infer<typeof Vehicle>, vehicles.Vehicle>>,
   Holds<Accepts<vehicles.VehicleInput, z.infer<typeof VehicleInput>>>,
   Holds<Accepts<vehicles.VehiclePatch, z.infer<typeof VehiclePatch>>>,

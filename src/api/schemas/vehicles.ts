@@ -56,6 +56,8 @@ export const Vehicle = z.object({
   costs: z.object({ fixed: z.number().optional(), per_hour: z.number().optional(), per_km: z.number().optional() }),
   max_stops: z.number().nullable(),
   speed_factor: z.number().nullable(),
+  /** Set while the vehicle is archived (deleted while routes pointed at it): listed only with `include=archived`. */
+  archived_at: z.string().nullable(),
   created_at: z.string(),
   updated_at: z.string(),
 });

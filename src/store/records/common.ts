@@ -19,3 +19,11 @@ export interface ListQuery {
   /** Opaque, from the previous page's `next_cursor`. */
   cursor?: string | undefined;
 }
+
+/** How a delete of a vehicle or driver ended: the row is gone, or it is kept (archived) for the records naming it. */
+export type Retirement = { deleted: true } | { deleted: false; archived_at: string };
+
+/** A list of a resource that can be archived: archived rows are left out unless `include` is `archived`. */
+export interface ArchivableListQuery extends ListQuery {
+  include?: 'archived' | undefined;
+}

@@ -11,6 +11,8 @@ export interface Driver {
   vehicle_id: string | null;
   /** Last GPS fix from live tracking (`at`: ISO instant); re-optimization restarts from it. */
   last_position: { lat: number; lng: number; at: string } | null;
+  /** When the driver was archived (they had routes or stops when deleted; status is then `inactive`); null while live. */
+  archived_at: string | null;
   created_at: string;
   updated_at: string;
 }

@@ -1,4 +1,4 @@
-import type { ListQuery, TimeWindow } from './common.js';
+import type { ArchivableListQuery, TimeWindow } from './common.js';
 
 export type StopStatus = 'pending' | 'assigned' | 'en_route' | 'arrived' | 'completed' | 'failed' | 'cancelled';
 export type StopType = 'delivery' | 'pickup';
@@ -42,6 +42,8 @@ export interface Stop {
   failure_reason: string | null;
   failure_note: string | null;
   proof: ProofOfDelivery | null;
+  /** When the stop was archived (hidden from lists, kept with its history); null while it is live. */
+  archived_at: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -89,7 +91,7 @@ export interface StopHistoryEntry {
   at: string;
 }
 
-export interface StopListQuery extends ListQuery {
+export interface StopListQuery extends ArchivableListQuery {
   /** One status or a comma list. */
   status?: string | undefined;
   driver_id?: string | undefined;

@@ -26,6 +26,8 @@ export interface Vehicle {
   max_stops: number | null;
   /** Multiplies travel times (0.1..10); null means 1. */
   speed_factor: number | null;
+  /** When the vehicle was archived (it had routes when deleted); null while it is live. */
+  archived_at: string | null;
   created_at: string;
   updated_at: string;
 }
