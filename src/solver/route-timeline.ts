@@ -10,7 +10,7 @@
  *   than its window allows: no waiting at the first stop when leaving later would do.
  */
 import type { Instance } from './instance.js';
-import { exactRouteTiming } from './schedule.js';
+import { earliestIn, exactRouteTiming } from './schedule.js';
 
 const EPS = 1e-6;
 
@@ -42,15 +42,6 @@ export interface RouteTimeline {
   endLegDurationS: number;
   /** Seconds the route ends after the vehicle's shift end; 0 when it does not. */
   shiftLateByS: number;
-}
-
-/** Earliest time ≥ t inside one of job j's windows; NaN when every window has closed. */
-function earliestIn(inst: Instance, j: number, t: number): number {
-  const from = inst.twOffset[j]!;
-  const to = inst.twOffset[j + 1]!;
-  if (from === to) return t;
-  for (let w = from; w < to; w++) if (t <= inst.twEnds[w]! + EPS) return Math.max(t, inst.twStarts[w]!);
-  return NaN;
 }
 
 /** End of the window job j is served in when service starts at `start` (Infinity when j has none). */

@@ -24,8 +24,8 @@ export interface RouteTiming {
   distance: number;
 }
 
-/** Earliest time ≥ t inside one of job j's windows; NaN when none. */
-function earliestIn(inst: Instance, j: number, t: number): number {
+/** Earliest time ≥ t inside one of job j's windows; NaN when every window has closed. */
+export function earliestIn(inst: Instance, j: number, t: number): number {
   const from = inst.twOffset[j]!;
   const to = inst.twOffset[j + 1]!;
   if (from === to) return t;

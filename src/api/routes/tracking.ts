@@ -6,6 +6,7 @@ import { errorResponses, IdParams, IsoDateTime, listOf } from '../schemas/common
 import { driverExists } from '../../store/drivers.js';
 import { createDriverToken, listDriverTokens, revokeDriverToken } from '../../store/driver-tokens.js';
 import { trackOf } from '../../store/pings.js';
+import { liveView } from '../schemas/asyncapi.js';
 
 const tags = ['tracking'];
 
@@ -19,22 +20,6 @@ const DriverTokenInfo = z.object({
 });
 const TokenParams = z.object({ id: z.string().min(1).max(64), tokenId: z.string().min(1).max(64) });
 
-const LiveStop = z.object({ stop_id: z.string(), eta: z.string(), window_missed: z.boolean() });
-const Live = z.object({
-  driver_id: z.string(),
-  route_id: z.string().nullable(),
-  lat: z.number().nullable(),
-  lng: z.number().nullable(),
-  speed_mps: z.number().nullable(),
-  heading: z.number().nullable(),
-  battery_pct: z.number().nullable(),
-  current_stop_id: z.string().nullable(),
-  eta_minutes: z.number().nullable(),
-  updated_at: z.string().nullable(),
-  online: z.boolean(),
-  pace: z.number(),
-  remaining: z.array(LiveStop),
-});
 
 const TrackQuery = z.strictObject({
   from: IsoDateTime.optional(),
@@ -105,7 +90,7 @@ export default async function trackingRoutes(root: FastifyInstance): Promise<voi
 
   app.get(
     '/drivers/:id/live',
-    { schema: { tags, params: IdParams, response: { 200: Live, ...errorResponses } } },
+    { schema: { tags, params: IdParams, response: { 200: liveView, ...errorResponses } } },
     async (req) => {
       const organizationId = req.auth.organizationId;
       requireDriver(organizationId, req.params.id);

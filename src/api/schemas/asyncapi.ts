@@ -31,7 +31,8 @@ export const subscribedFrame = z.object({
   routes: z.array(z.string()),
 });
 
-const liveView = z.object({
+/** A driver's live state: the REST answer of `GET /drivers/:id/live` and the body of a `driver.update` frame. */
+export const liveView = z.object({
   driver_id: z.string(),
   route_id: z.string().nullable(),
   lat: z.number().nullable(),
