@@ -1,13 +1,14 @@
 /**
  * The WebSocket frames, validated with zod at the edge. Driver → server: `ping`, `stop_event`.
  * Server → driver: `ack`, `error`. Dispatcher → server: `subscribe`. Server → dispatcher: `driver.update`,
- * `driver.status`, `error`.
+ * `driver.status`, `error`. Frames are strict: a field the protocol does not know is refused (`unknown_field`),
+ * never dropped, so a client's typo (`battery` for `battery_pct`) shows at once.
  */
 import { z } from 'zod';
 
 const seq = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 
-export const pingFrame = z.object({
+export const pingFrame = z.strictObject({
   type: z.literal('ping'),
   seq,
   lat: z.number().min(-90).max(90),
@@ -19,7 +20,7 @@ export const pingFrame = z.object({
   battery_pct: z.number().min(0).max(100).optional(),
 });
 
-export const stopEventFrame = z.object({
+export const stopEventFrame = z.strictObject({
   type: z.literal('stop_event'),
   seq,
   stop_id: z.string().min(1).max(64),
@@ -29,7 +30,7 @@ export const stopEventFrame = z.object({
   reason: z.string().min(1).max(200).optional(),
   note: z.string().max(2000).optional(),
   pod: z
-    .object({
+    .strictObject({
       note: z.string().max(2000).optional(),
       signee: z.string().max(200).optional(),
       photo_urls: z.array(z.url()).max(20).optional(),
@@ -39,7 +40,7 @@ export const stopEventFrame = z.object({
 
 export const driverFrame = z.discriminatedUnion('type', [pingFrame, stopEventFrame]);
 
-export const subscribeFrame = z.object({
+export const subscribeFrame = z.strictObject({
   type: z.literal('subscribe'),
   /** Every driver of the organization. */
   all: z.boolean().optional(),
@@ -136,10 +137,11 @@ function validateFrame<T>(json: unknown, schema: z.ZodType<T>): ParsedFrame<T> {
   const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
   const unknownType =
     typeof json === 'object' && json !== null && 'type' in json && issue?.path.join('.') === 'type';
+  const unknownKeys = issue?.code === 'unrecognized_keys' ? issue.keys : null;
   const error: ErrorFrame = {
     type: 'error',
-    code: unknownType ? 'unknown_type' : 'invalid_frame',
-    message: `${where}${issue?.message ?? 'invalid frame'}`,
+    code: unknownType ? 'unknown_type' : unknownKeys ? 'unknown_field' : 'invalid_frame',
+    message: unknownKeys ? `${where}unknown field${unknownKeys.length > 1 ? 's' : ''} ${unknownKeys.join(', ')}` : `${where}${issue?.message ?? 'invalid frame'}`,
   };
   if (seqValue !== undefined) error.seq = seqValue;
   return { ok: false, error };

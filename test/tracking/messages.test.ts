@@ -44,9 +44,9 @@ describe('parseDriverFrame (hand-checked pings, zod for the rest)', () => {
     );
   });
 
-  it('accepts a normal ping without changing it and drops unknown keys as zod does', () => {
+  it('accepts a normal ping without changing it and refuses unknown keys as zod does', () => {
     expect(parseDriverFrame(JSON.stringify(goodPing))).toEqual({ ok: true, frame: goodPing });
-    expect(parseDriverFrame(JSON.stringify({ ...goodPing, extra: 1 }))).toEqual({ ok: true, frame: goodPing });
+    expect(parseDriverFrame(JSON.stringify({ ...goodPing, extra: 1 }))).toMatchObject({ ok: false, error: { code: 'unknown_field', seq: 7 } });
   });
 
   it('names the problem of a bad ping and of bad JSON', () => {
@@ -58,5 +58,16 @@ describe('parseDriverFrame (hand-checked pings, zod for the rest)', () => {
       ok: false,
       error: { type: 'error', code: 'invalid_json', message: 'frame is not valid JSON' },
     });
+  });
+});
+
+describe('unknown fields', () => {
+  it('refuses a frame with a field the protocol does not know, naming it', async () => {
+    const { parseDriverFrame, parseFrame, subscribeFrame } = await import('../../src/tracking/messages.js');
+    const ping = parseDriverFrame(JSON.stringify({ type: 'ping', seq: 3, lat: 1, lng: 2, ts: '2026-05-08T09:00:00Z', battery: 50 }));
+    expect(ping).toEqual({ ok: false, error: { type: 'error', seq: 3, code: 'unknown_field', message: 'unknown field battery' } });
+    const sub = parseFrame(JSON.stringify({ type: 'subscribe', all: true, driver: ['drv_x'] }), subscribeFrame);
+    expect(sub.ok).toBe(false);
+    if (!sub.ok) expect(sub.error.code).toBe('unknown_field');
   });
 });
