@@ -183,9 +183,24 @@ export class LiveState {
         lateCheckedAtMs: Number.NEGATIVE_INFINITY,
       };
       this.drivers.set(identity.driverId, d);
+      // The newest stored position, whether or not a snapshot was written before the last stop or crash: a
+      // driver is never shown without the position the store holds for it.
+      this.restorePosition(d);
       this.loadRoute(d, 1, Date.now());
     }
     return d;
+  }
+
+  private restorePosition(d: DriverLive): void {
+    const ping = latestPing(this.db, d.driverId);
+    if (!ping) return;
+    d.lat = ping.lat;
+    d.lng = ping.lng;
+    d.speedMps = ping.speedMps;
+    d.heading = ping.heading;
+    d.batteryPct = ping.batteryPct;
+    d.positionAtMs = Date.parse(ping.ts);
+    d.lastHeardMs = Date.parse(ping.receivedAt);
   }
 
   /** (Re)reads the driver's active route; keeps the learned pace. */
@@ -399,16 +414,6 @@ export class LiveState {
     this.movedDrivers.clear();
     for (const s of loadLiveSnapshots(this.db)) {
       const d = this.ensure({ driverId: s.driverId, organizationId: s.organizationId });
-      const ping = latestPing(this.db, s.driverId);
-      if (ping) {
-        d.lat = ping.lat;
-        d.lng = ping.lng;
-        d.speedMps = ping.speedMps;
-        d.heading = ping.heading;
-        d.batteryPct = ping.batteryPct;
-        d.positionAtMs = Date.parse(ping.ts);
-        d.lastHeardMs = Date.parse(ping.receivedAt);
-      }
       this.loadRoute(d, s.pace, nowMs);
       d.online = s.online;
       d.lateStopIds = new Set(s.lateStopIds);

@@ -9,11 +9,11 @@ const ROOT = new URL('../..', import.meta.url).pathname;
  * Starts `tsx src/server.ts` on a new database and reads its address and admin token from stdout.
  * Node runs the server itself (`--import tsx`): the tsx CLI would sit between, and SIGKILL would hit only it.
  */
-async function startChild(file: string) {
+async function startChild(file: string, extraEnv: Record<string, string> = {}) {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
     cwd: ROOT,
     env: { ...process.env, MILKRUN_DB: file, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', MILKRUN_SEED_DEMO: '1',
-      MILKRUN_TRACKING_MAX_FRAMES_PER_S: '100000', MILKRUN_TRACKING_BURST_FRAMES: '100000' },
+      MILKRUN_TRACKING_MAX_FRAMES_PER_S: '100000', MILKRUN_TRACKING_BURST_FRAMES: '100000', ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -82,4 +82,97 @@ describe('crash safety', () => {
       temp.remove();
     }
   });
+
+  it('a fleet killed mid-stream, with stop events and the track copy running, comes back with every acknowledged ping, every acknowledged stop event and a live state that matches them', async () => {
+    const temp = tempDir();
+    // The journal-to-track copy runs every 50 ms in one slice, so a kill under load lands in or near a copy round.
+    const { child, base, token } = await startChild(temp.file, { MILKRUN_TRACKING_COMPACT_EVERY_MS: '50', MILKRUN_TRACKING_COMPACT_SLICES: '1' });
+    const sockets: Client[] = [];
+    try {
+      const auth = { authorization: `Bearer ${token}` };
+      const json = { ...auth, 'content-type': 'application/json' };
+      const get = async (path: string) => (await fetch(`${base}${path}`, { headers: auth })).json();
+      // The demo's drivers have routes today; 30 more drivers add volume.
+      const demoDrivers = (await get('/api/v1/drivers')).data as { id: string }[];
+      const extra = await Promise.all(
+        Array.from({ length: 30 }, async (_, i) =>
+          (await (await fetch(`${base}/api/v1/drivers`, { method: 'POST', headers: json, body: JSON.stringify({ name: `Extra ${i}` }) })).json()) as { id: string },
+        ),
+      );
+      const drivers = [...demoDrivers, ...extra];
+      for (const d of drivers) {
+        const issued = await (await fetch(`${base}/api/v1/drivers/${d.id}/tokens`, { method: 'POST', headers: auth })).json();
+        sockets.push(await Client.connect(`${base.replace('http', 'ws')}/ws/driver?token=${issued.token}`));
+      }
+      const seqs = drivers.map(() => 0);
+      const acked = (i: number) => sockets[i]!.frames.filter((m) => m.type === 'ack').length;
+
+      // Each demo driver completes the first stop of its route (arrived, then completed), acknowledged.
+      const completed: { driver: number; stopId: string }[] = [];
+      for (let i = 0; i < demoDrivers.length; i++) {
+        const routes = (await get(`/api/v1/routes?driver_id=${demoDrivers[i]!.id}`)).data as { id: string }[];
+        if (routes.length === 0) continue;
+        const route = await get(`/api/v1/routes/${routes[0]!.id}`);
+        const stopId = route.stops[0].stop_id as string;
+        for (const event of ['arrived', 'completed'] as const) {
+          const seq = ++seqs[i]!;
+          sockets[i]!.send({ type: 'stop_event', seq, stop_id: stopId, event });
+          await sockets[i]!.waitFor((m) => m.type === 'ack' && m.seq === seq);
+        }
+        completed.push({ driver: i, stopId });
+      }
+      expect(completed.length).toBeGreaterThan(0);
+
+      // Every driver streams positions one second apart (device time in the past), in rounds.
+      const t0 = Date.now() - 3_600_000;
+      const sendRound = (n: number) => {
+        for (let i = 0; i < drivers.length; i++) {
+          for (let k = 0; k < n; k++) {
+            const seq = ++seqs[i]!;
+            sockets[i]!.send(ping(seq, 59.4 + seq / 1e5, t0 + seq * 1000));
+          }
+        }
+      };
+      for (let round = 0; round < 5; round++) {
+        sendRound(20);
+        await Promise.all(sockets.map((c, i) => c.waitFor(() => acked(i) >= seqs[i]! - 20)));
+      }
+      // A last burst, and the kill once part of it is acknowledged.
+      const before = sockets.reduce((a, _, i) => a + acked(i), 0);
+      sendRound(400);
+      await sockets[0]!.waitFor(() => sockets.reduce((a, _, i) => a + acked(i), 0) >= before + 200);
+      child.kill('SIGKILL');
+      await once(child, 'exit');
+      await Promise.all(sockets.map((c) => c.waitClosed()));
+      const ackedSeqs = sockets.map((c) => c.frames.filter((m) => m.type === 'ack').map((m) => m.seq as number));
+      expect(ackedSeqs.reduce((a, s) => a + s.length, 0)).toBeLessThan(seqs.reduce((a, s) => a + s, 0)); // the kill interrupted
+
+      const server = await startServer(temp.file);
+      try {
+        const read = async (path: string) => (await fetch(`${server.base}${path}`, { headers: auth })).json();
+        for (let i = 0; i < drivers.length; i++) {
+          const track = (await read(`/api/v1/drivers/${drivers[i]!.id}/track?limit=10000`)).data as { seq: number; lat: number; ts: string }[];
+          const stored = new Set(track.map((p) => p.seq));
+          // Nothing acknowledged is lost (the first two seqs of a driver that completed a stop were stop events)...
+          const firstPing = completed.some((c) => c.driver === i) ? 3 : 1;
+          expect(ackedSeqs[i]!.filter((s) => s >= firstPing && !stored.has(s))).toEqual([]);
+          // ...and the live state, rebuilt from the store, shows the newest stored position.
+          const newest = track.reduce((a, p) => (a === null || p.ts > a.ts ? p : a), null as (typeof track)[number] | null);
+          const live = await read(`/api/v1/drivers/${drivers[i]!.id}/live`);
+          if (newest) expect(live.lat).toBeCloseTo(newest.lat, 9);
+        }
+        for (const c of completed) {
+          expect((await read(`/api/v1/stops/${c.stopId}`)).status).toBe('completed');
+          const live = await read(`/api/v1/drivers/${drivers[c.driver]!.id}/live`);
+          expect(live.current_stop_id).not.toBe(c.stopId);
+        }
+      } finally {
+        await server.close();
+      }
+    } finally {
+      for (const c of sockets) c.close();
+      if (child.exitCode === null) child.kill('SIGKILL');
+      temp.remove();
+    }
+  }, 120_000);
 });
