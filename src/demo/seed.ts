@@ -128,5 +128,5 @@ export function seedDemo(db: Db, options: { date?: string; city?: DemoCity; name
       stops: stops.length,
       vehicles: vehicleIds.length,
     };
-  })();
+  }).immediate();
 }

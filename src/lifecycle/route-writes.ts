@@ -40,7 +40,7 @@ export function createRoute(db: Db, orgId: string, input: NewRoute, actor: strin
       recordEvent(db, { organizationId: orgId, type: 'route.optimized', resourceType: 'route', resourceId: id, data: route });
     }
     return route;
-  })();
+  }).immediate();
 }
 
 /** Pending stops join the route (400 for an unknown stop, 409 for one not pending). */
@@ -78,7 +78,7 @@ export function appendRouteStops(db: Db, orgId: string, routeId: string, plan: r
     writeStopPlan(db, routeId, plan, last + 1);
     markRouteUnoptimized(db, routeId, nowIso());
     recordEvent(db, { organizationId: orgId, type: 'route.updated', resourceType: 'route', resourceId: routeId, data: { added: plan.map((p) => p.stop_id) } });
-  })();
+  }).immediate();
 }
 
 /** Takes stops off a route; assigned ones go back to pending, others (under way or done) are refused with 409. */
@@ -98,7 +98,7 @@ export function removeRouteStops(db: Db, orgId: string, routeId: string, stopIds
     }
     markRouteUnoptimized(db, routeId, nowIso());
     recordEvent(db, { organizationId: orgId, type: 'route.updated', resourceType: 'route', resourceId: routeId, data: { removed: stopIds } });
-  })();
+  }).immediate();
 }
 
 /** Rewrites order and planned times of the route's stops, plus its totals; emits `event` with the route. */
@@ -116,7 +116,7 @@ export function replanRoute(
     const route = getRoute(db, orgId, routeId)!;
     recordEvent(db, { organizationId: orgId, type: event, resourceType: 'route', resourceId: routeId, data: route });
     return route;
-  })();
+  }).immediate();
 }
 
 /** Gives the route (and so each of its stops) a driver, or none; 400 for an unknown driver. */
@@ -131,7 +131,7 @@ export function setRouteDriver(db: Db, orgId: string, routeId: string, driverId:
     const route = getRoute(db, orgId, routeId)!;
     recordEvent(db, { organizationId: orgId, type: 'route.assigned', resourceType: 'route', resourceId: routeId, data: { id: routeId, driver_id: driverId } });
     return route;
-  })();
+  }).immediate();
 }
 
 /** Deletes a route; its stops not yet done go back to pending, done ones keep their record but leave the route. */
@@ -149,5 +149,5 @@ export function deleteRoute(db: Db, orgId: string, routeId: string, actor: strin
     deleteRouteRow(db, orgId, routeId);
     recordEvent(db, { organizationId: orgId, type: 'route.deleted', resourceType: 'route', resourceId: routeId, data: { id: routeId } });
     return true;
-  })();
+  }).immediate();
 }

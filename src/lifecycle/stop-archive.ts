@@ -39,7 +39,7 @@ export function archiveStop(db: Db, orgId: string, stopId: string): Stop {
     const stop = getStop(db, orgId, stopId)!;
     recordEvent(db, { organizationId: orgId, type: 'stop.archived', resourceType: 'stop', resourceId: stopId, data: stop });
     return stop;
-  })();
+  }).immediate();
 }
 
 /** Brings an archived stop back into lists (emits `stop.unarchived`); a live stop is answered as it is. */
@@ -51,7 +51,7 @@ export function unarchiveStop(db: Db, orgId: string, stopId: string): Stop {
     const stop = getStop(db, orgId, stopId)!;
     recordEvent(db, { organizationId: orgId, type: 'stop.unarchived', resourceType: 'stop', resourceId: stopId, data: stop });
     return stop;
-  })();
+  }).immediate();
 }
 
 /**
@@ -74,5 +74,5 @@ export function deleteStopWithoutPast(db: Db, orgId: string, stopId: string): vo
       });
     }
     deleteStop(db, orgId, stopId);
-  })();
+  }).immediate();
 }

@@ -115,7 +115,7 @@ export function changeStopStatus(
     if (to === 'failed') recordEvent(db, { ...base, type: 'stop.failed', data: stop });
     if (routeId) syncRouteStatus(db, orgId, routeId, to, now);
     return stop;
-  })();
+  }).immediate();
 }
 
 /** A closing stop's proof: the note given with the change, then the proof's own fields. */

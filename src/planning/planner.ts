@@ -232,7 +232,7 @@ export async function autoOptimize(
         actor,
       ),
     ),
-  )();
+  ).immediate();
   return { routes, skipped_vehicles: skipped, unassigned: answer.unassigned, summary: answer.summary };
 }
 

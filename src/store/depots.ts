@@ -60,7 +60,7 @@ export function upsertDepot(db: Db, orgId: string, input: DepotInput): { depot: 
     const depot = getDepot(db, orgId, id)!;
     recordEvent(db, { organizationId: orgId, type: 'depot.created', resourceType: 'depot', resourceId: id, data: depot });
     return { depot, created: true };
-  })();
+  }).immediate();
 }
 
 export function updateDepot(db: Db, orgId: string, id: string, patch: DepotPatch): Depot | undefined {
@@ -76,7 +76,7 @@ export function updateDepot(db: Db, orgId: string, id: string, patch: DepotPatch
     const depot = getDepot(db, orgId, id)!;
     recordEvent(db, { organizationId: orgId, type: 'depot.updated', resourceType: 'depot', resourceId: id, data: depot });
     return depot;
-  })();
+  }).immediate();
 }
 
 export function deleteDepot(db: Db, orgId: string, id: string): boolean {
@@ -86,5 +86,5 @@ export function deleteDepot(db: Db, orgId: string, id: string): boolean {
       recordEvent(db, { organizationId: orgId, type: 'depot.deleted', resourceType: 'depot', resourceId: id, data: { id } });
     }
     return changes > 0;
-  })();
+  }).immediate();
 }

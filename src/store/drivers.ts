@@ -111,7 +111,7 @@ export function upsertDriver(db: Db, orgId: string, input: DriverInput): { drive
     const driver = getDriver(db, orgId, id)!;
     recordEvent(db, { organizationId: orgId, type: 'driver.created', resourceType: 'driver', resourceId: id, data: driver });
     return { driver, created: true };
-  })();
+  }).immediate();
 }
 
 export function updateDriver(db: Db, orgId: string, id: string, patch: DriverPatch): Driver | undefined {
@@ -141,7 +141,7 @@ export function updateDriver(db: Db, orgId: string, id: string, patch: DriverPat
     const driver = getDriver(db, orgId, id)!;
     recordEvent(db, { organizationId: orgId, type: 'driver.updated', resourceType: 'driver', resourceId: id, data: driver });
     return driver;
-  })();
+  }).immediate();
 }
 
 /**
@@ -172,7 +172,7 @@ export function deleteOrArchiveDriver(db: Db, orgId: string, id: string): Retire
     );
     recordEvent(db, { organizationId: orgId, type: 'driver.archived', resourceType: 'driver', resourceId: id, data: getDriver(db, orgId, id) });
     return { deleted: false, archived_at: now };
-  })();
+  }).immediate();
 }
 
 /** Brings an archived driver back (`driver.unarchived`), still `inactive` until switched on. Undefined when unknown. */
@@ -184,7 +184,7 @@ export function unarchiveDriver(db: Db, orgId: string, id: string): Driver | und
     const driver = getDriver(db, orgId, id)!;
     recordEvent(db, { organizationId: orgId, type: 'driver.unarchived', resourceType: 'driver', resourceId: id, data: driver });
     return driver;
-  })();
+  }).immediate();
 }
 
 /** Records a GPS fix as the driver's last known position (live tracking calls this; re-optimization reads it). */

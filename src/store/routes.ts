@@ -269,7 +269,7 @@ export function updateRouteFields(
     const route = getRoute(db, orgId, routeId)!;
     recordEvent(db, { organizationId: orgId, type: 'route.updated', resourceType: 'route', resourceId: routeId, data: route });
     return route;
-  })();
+  }).immediate();
 }
 
 export function setRouteVehicle(db: Db, orgId: string, routeId: string, vehicleId: string): void {

@@ -51,7 +51,7 @@ export function setAllowedAreas(db: Db, orgId: string, kind: LimitedResource, id
     const insert = stmt(db, `INSERT OR IGNORE INTO ${t.limits} (${t.column}, service_area_id) VALUES (?, ?)`);
     for (const areaId of areaIds) insert.run(id, areaId);
     return allowedAreas(db, orgId, kind, id)!;
-  })();
+  }).immediate();
 }
 
 /**

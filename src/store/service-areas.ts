@@ -222,7 +222,7 @@ export class ServiceAreaStore implements ServiceAreaLocator {
    */
   private changingIndex<T>(orgId: string, areaId: string, change: () => T): T {
     try {
-      return this.db.transaction(change)();
+      return this.db.transaction(change).immediate();
     } catch (error) {
       const row = stmt(this.db, 'SELECT geojson FROM service_areas WHERE organization_id = ? AND id = ?').get(orgId, areaId) as
         | { geojson: string }

@@ -239,7 +239,7 @@ export function upsertStop(
   input: ResolvedStopInput,
   actor = 'system',
 ): { stop: Stop; created: boolean } {
-  return db.transaction(() => upsertInTransaction(db, orgId, input, actor))();
+  return db.transaction(() => upsertInTransaction(db, orgId, input, actor)).immediate();
 }
 
 /** All or nothing: either every stop is written (with its events) or none is. */
@@ -249,7 +249,7 @@ export function upsertStopsAtomically(
   inputs: readonly ResolvedStopInput[],
   actor = 'system',
 ): { stop: Stop; created: boolean }[] {
-  return db.transaction(() => inputs.map((input) => upsertInTransaction(db, orgId, input, actor)))();
+  return db.transaction(() => inputs.map((input) => upsertInTransaction(db, orgId, input, actor))).immediate();
 }
 
 function updateInTransaction(db: Db, orgId: string, id: string, patch: ResolvedStopPatch): Stop | undefined {
@@ -300,7 +300,7 @@ function updateInTransaction(db: Db, orgId: string, id: string, patch: ResolvedS
 }
 
 export function updateStop(db: Db, orgId: string, id: string, patch: ResolvedStopPatch): Stop | undefined {
-  return db.transaction(() => updateInTransaction(db, orgId, id, patch))();
+  return db.transaction(() => updateInTransaction(db, orgId, id, patch)).immediate();
 }
 
 /** Sets (an ISO instant) or clears (null) the stop's `archived_at`; the lifecycle decides when (stop-archive.ts). */
@@ -322,7 +322,7 @@ export function deleteStop(db: Db, orgId: string, id: string): boolean {
     if (cur.route_id) markRouteUnoptimized(db, cur.route_id);
     recordEvent(db, { organizationId: orgId, type: 'stop.deleted', resourceType: 'stop', resourceId: id, data: { id } });
     return true;
-  })();
+  }).immediate();
 }
 
 /** Where a stop stands, for checks before it is routed or taken off a route. */

@@ -198,7 +198,7 @@ export function upsertVehicle(db: Db, orgId: string, input: VehicleInput): { veh
     const vehicle = getVehicle(db, orgId, id)!;
     recordEvent(db, { organizationId: orgId, type: 'vehicle.created', resourceType: 'vehicle', resourceId: id, data: vehicle });
     return { vehicle, created: true };
-  })();
+  }).immediate();
 }
 
 export function updateVehicle(db: Db, orgId: string, id: string, patch: VehiclePatch): Vehicle | undefined {
@@ -209,7 +209,7 @@ export function updateVehicle(db: Db, orgId: string, id: string, patch: VehicleP
     const vehicle = getVehicle(db, orgId, id)!;
     recordEvent(db, { organizationId: orgId, type: 'vehicle.updated', resourceType: 'vehicle', resourceId: id, data: vehicle });
     return vehicle;
-  })();
+  }).immediate();
 }
 
 /**
@@ -230,7 +230,7 @@ export function deleteOrArchiveVehicle(db: Db, orgId: string, id: string): Retir
     stmt(db, 'UPDATE vehicles SET archived_at = ?, updated_at = ? WHERE organization_id = ? AND id = ?').run(now, now, orgId, id);
     recordEvent(db, { organizationId: orgId, type: 'vehicle.archived', resourceType: 'vehicle', resourceId: id, data: getVehicle(db, orgId, id) });
     return { deleted: false, archived_at: now };
-  })();
+  }).immediate();
 }
 
 /** Brings an archived vehicle back (`vehicle.unarchived`); a live one is answered as it is. Undefined when unknown. */
@@ -242,5 +242,5 @@ export function unarchiveVehicle(db: Db, orgId: string, id: string): Vehicle | u
     const vehicle = getVehicle(db, orgId, id)!;
     recordEvent(db, { organizationId: orgId, type: 'vehicle.unarchived', resourceType: 'vehicle', resourceId: id, data: vehicle });
     return vehicle;
-  })();
+  }).immediate();
 }

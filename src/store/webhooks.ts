@@ -97,7 +97,7 @@ export function createWebhookEndpoint(db: Db, input: NewWebhookEndpoint, maxPerO
        VALUES (@id, @organization_id, @url, @topics_json, @active, @secret, 0, @created_at, @updated_at)`,
     ).run(row);
     return row;
-  })();
+  }).immediate();
 }
 
 export function getWebhookEndpoint(db: Db, organizationId: string, id: string): WebhookEndpointRow | undefined {
@@ -150,7 +150,7 @@ export function updateWebhookEndpoint(db: Db, organizationId: string, id: string
        WHERE id = @id`,
     ).run(next);
     return next;
-  })();
+  }).immediate();
 }
 
 /** Deletes the endpoint with its deliveries and attempts. False when there was none. */
@@ -177,7 +177,7 @@ export function rotateWebhookSecret(db: Db, organizationId: string, id: string, 
          previous_secret_expires_at = @previous_secret_expires_at, updated_at = @updated_at WHERE id = @id`,
     ).run(next);
     return next;
-  })();
+  }).immediate();
 }
 
 /** Writes a `test` event to the outbox for this one endpoint; the dispatcher routes it by resource id. */
@@ -190,7 +190,7 @@ export function enqueueWebhookTest(db: Db, endpoint: WebhookEndpointRow): string
       resourceId: endpoint.id,
       data: { message: 'Test event from Milkrun', endpoint_id: endpoint.id, url: endpoint.url },
     }),
-  )();
+  ).immediate();
 }
 
 /** Most recent deliveries first (by event order); `beforeSeq` pages backwards. */
@@ -232,5 +232,5 @@ export function redeliverWebhook(db: Db, endpointId: string, deliveryId: string)
       `UPDATE webhook_deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?, updated_at = ? WHERE id = ?`,
     ).run(now, now, deliveryId);
     return { ...current, status: 'pending' as const, attempts: 0, next_attempt_at: now, updated_at: now };
-  })();
+  }).immediate();
 }

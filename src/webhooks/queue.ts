@@ -57,7 +57,7 @@ export function fanOutEvents(db: Db, nowIso: string): number {
       }
       stmt(db, 'UPDATE webhook_dispatch_cursor SET last_event_seq = ? WHERE id = 1').run(last.seq);
       return { events: events.length, deliveries };
-    })();
+    }).immediate();
     created += batch.deliveries;
     if (batch.events < FAN_OUT_BATCH) return created;
   }

@@ -72,7 +72,7 @@ export function recordAttempt(
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(due.delivery_id, due.endpoint_id, attempt, attemptedAt, outcome.statusCode, outcome.durationMs, outcome.error, nextAttemptAt);
     return verdict;
-  })();
+  }).immediate();
 }
 
 /** Disables the endpoint (recording why) when its failure record crosses a limit; returns the reason or null. */

@@ -46,7 +46,7 @@ export async function run(args: string[], io: CliIo, env: NodeJS.ProcessEnv = pr
   const config = loadConfig(env, []);
   const db = openDb(config.dbFile);
   try {
-    const { organization, created } = db.transaction(() => ensureOrganization(db, values.org!))();
+    const { organization, created } = db.transaction(() => ensureOrganization(db, values.org!)).immediate();
     const { token, record } = createToken(db, organization.id, {
       name: values.name ?? `cli ${scope}`,
       scope,
