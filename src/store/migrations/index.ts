@@ -6,8 +6,18 @@ import { migration as webhooks } from './004_webhooks.js';
 import { migration as listIndexes } from './005_list_indexes.js';
 import { migration as organizationDay } from './006_organization_day.js';
 import { migration as jobCancel } from './007_job_cancel.js';
+import { migration as idempotencyOwner } from './008_idempotency_owner.js';
 
 export type { Migration } from './types.js';
 
 /** Every migration, in version order. Add one line per new numbered file. */
-export const migrations: Migration[] = [core, serviceAreas, tracking, webhooks, listIndexes, organizationDay, jobCancel];
+export const migrations: Migration[] = [
+  core,
+  serviceAreas,
+  tracking,
+  webhooks,
+  listIndexes,
+  organizationDay,
+  jobCancel,
+  idempotencyOwner,
+];
