@@ -16,6 +16,8 @@ export const ERROR_CODES = {
   invalid_transition: 'The resource cannot move from its current status to the one asked for',
   idempotency_conflict: 'The Idempotency-Key was used before with another request',
   idempotency_in_progress: 'A request with this Idempotency-Key is still running',
+  idempotency_answer_lost:
+    'The request with this Idempotency-Key was performed once, but the server stopped before storing its answer',
   wrong_zone: 'The vehicle or driver may not serve a stop in that service area',
   webhook_limit_reached: 'The organization has as many webhook endpoints as allowed',
   stop_closed: 'The stop has history or proof of delivery and cannot be deleted; archive it instead',

@@ -19,6 +19,7 @@ export const ERROR_STATUS = {
   invalid_transition: 409,
   idempotency_conflict: 409,
   idempotency_in_progress: 409,
+  idempotency_answer_lost: 409,
   wrong_zone: 409,
   webhook_limit_reached: 409,
   stop_closed: 409,

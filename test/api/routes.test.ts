@@ -117,7 +117,12 @@ describe('routes and optimization (real solver, in process)', () => {
     routeId = res.data.routes[0].id;
     const r0 = res.data.routes[0];
     expect(r0).toMatchObject({ date: '2026-05-08', optimized: true, status: 'planned' });
-    if (r0.vehicle_id === vehicleIds[0]) expect(r0.driver_id).toMatch(/^drv_/);
+    // Kai drives Van 1: its route (whichever position it has) gets him; Van 2 has no driver.
+    type PlannedRoute = { vehicle_id: string; driver_id: string | null };
+    const byVehicle = (id: string) => res.data.routes.find((r: PlannedRoute) => r.vehicle_id === id) as PlannedRoute | undefined;
+    const kai = (await api('GET', '/api/v1/drivers')).data.data.find((d: { name: string }) => d.name === 'Kai');
+    expect(byVehicle(vehicleIds[0]!)?.driver_id).toBe(kai.id);
+    if (byVehicle(vehicleIds[1]!)) expect(byVehicle(vehicleIds[1]!)!.driver_id).toBeNull();
     const pending = await api('GET', '/api/v1/stops?status=pending&date=2026-05-08');
     expect(pending.data.data).toEqual([]);
     const stop = await api('GET', `/api/v1/stops/${r0.stops[0].stop_id}`);
@@ -235,6 +240,40 @@ describe('routes and optimization (real solver, in process)', () => {
     expect(job.status).toBe('succeeded');
     expect(job.result.routes[0]).toMatchObject({ date: '2026-05-10', optimized: true });
     expect((await api('GET', '/api/v1/stops?date=2026-05-10&status=assigned')).data.data).toHaveLength(2);
+  });
+
+  it('reordering a stop past its window flags exactly that stop as late', async () => {
+    // E must be served 09:00–09:15; L any time but takes an hour. E then L is on time, L then E makes E late.
+    const e = (await api('POST', '/api/v1/stops', {
+      lat: 59.44, lng: 24.76, service_duration_s: 300,
+      time_windows: [{ from: '2026-05-08T09:00:00+03:00', to: '2026-05-08T09:15:00+03:00' }],
+    })).data;
+    const l = (await api('POST', '/api/v1/stops', {
+      lat: 59.43, lng: 24.78, service_duration_s: 3600,
+      time_windows: [{ from: '2026-05-08T09:00:00+03:00', to: '2026-05-08T17:00:00+03:00' }],
+    })).data;
+    const created = await api('POST', '/api/v1/routes', { name: 'Windows', vehicle_id: vehicleIds[0], stop_ids: [e.id, l.id] });
+    expect(created.statusCode).toBe(201);
+    const onTime = await api('PUT', `/api/v1/routes/${created.data.id}/order`, { stop_ids: [e.id, l.id] });
+    expect(onTime.statusCode).toBe(200);
+    expect(onTime.data.violations).toEqual([]);
+    const late = await api('PUT', `/api/v1/routes/${created.data.id}/order`, { stop_ids: [l.id, e.id] });
+    expect(late.statusCode).toBe(200);
+    expect(late.data.violations).toEqual([
+      {
+        type: 'time_window',
+        stop_id: e.id,
+        window_end: '2026-05-08T06:15:00.000Z',
+        planned_arrival: late.data.stops[1].planned_arrival,
+        late_by_s: expect.any(Number),
+        reason: expect.any(String),
+      },
+    ]);
+    const v = late.data.violations[0];
+    // L's hour of service alone puts E at least 45 minutes past its window.
+    expect(v.late_by_s).toBeGreaterThanOrEqual(45 * 60);
+    expect(v.late_by_s).toBe(Math.round((Date.parse(v.planned_arrival) - Date.parse(v.window_end)) / 1000));
+    expect((await api('DELETE', `/api/v1/routes/${created.data.id}`)).statusCode).toBe(200);
   });
 
   it('creates a route by hand and deleting it returns open stops to pending', async () => {

@@ -1,21 +1,21 @@
 /**
  * With MILKRUN_TILE_URL set, the map loads its base map from that tile server (here a local one that counts the
- * requests); without it nothing is fetched for tiles (the other e2e test). Skipped when /usr/bin/chromium is absent.
+ * requests); without it nothing is fetched for tiles (the other e2e test). Skipped when /usr/bin/chromium is absent,
+ * except under CI=true, where a missing browser fails the suite (browser.ts).
  */
-import { existsSync } from 'node:fs';
 import Fastify from 'fastify';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import dashboardRoutes, { dashboardOptionsFromEnv } from '../../src/api/routes/dashboard.js';
+import { CHROMIUM, requireChromium, skipBrowserSuite } from './browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 /** A 1×1 transparent PNG. */
 const PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
   'base64',
 );
 
-describe.skipIf(!existsSync(CHROMIUM))('dashboard with a tile server', { timeout: 30_000 }, () => {
+describe.skipIf(skipBrowserSuite)('dashboard with a tile server', { timeout: 30_000 }, () => {
   const tiles = Fastify();
   const site = Fastify();
   const tileRequests: string[] = [];
@@ -33,6 +33,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard with a tile server', { timeout
       dashboardOptionsFromEnv({ MILKRUN_TILE_URL: `${tileBase}/{z}/{x}/{y}.png`, MILKRUN_TILE_ATTRIBUTION: 'Test tiles' }),
     );
     siteUrl = await site.listen({ port: 0, host: '127.0.0.1' });
+    requireChromium();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',

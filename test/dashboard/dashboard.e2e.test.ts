@@ -1,9 +1,10 @@
 /**
  * The dispatcher page in a real browser (Debian's chromium through playwright-core) against the real server on a
  * temporary database: token prompt, auto-optimize from the page, route lines and driver markers, a ping moving a
- * marker, a stop dragged to another route. Skipped when /usr/bin/chromium is absent.
+ * marker, a stop dragged to another route. Skipped when /usr/bin/chromium is absent, except under CI=true, where a
+ * missing browser fails the suite (browser.ts).
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -17,8 +18,8 @@ import { openDb, type Db } from '../../src/store/db.js';
 import { ensureOrganization } from '../../src/store/organizations.js';
 import { createToken } from '../../src/store/tokens.js';
 import { attachTracking, type CloseTracking } from '../../src/tracking/attach.js';
+import { CHROMIUM, requireChromium, skipBrowserSuite } from './browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const DAY = '2026-05-08';
 const DEPOT = { lat: 59.437, lng: 24.7536 };
 /** The page updates asynchronously (fetches, the live socket): wait for it, not a fixed time. */
@@ -61,7 +62,7 @@ function waitForAck(socket: WebSocket, seq: number): Promise<void> {
 }
 
 // Explicit timeouts: `npm test` runs vitest without test/vitest.config.ts (whose limits are higher).
-describe.skipIf(!existsSync(CHROMIUM))('dispatcher dashboard in chromium', { timeout: 30_000 }, () => {
+describe.skipIf(skipBrowserSuite)('dispatcher dashboard in chromium', { timeout: 30_000 }, () => {
   let dir: string;
   let db: Db;
   let app: FastifyInstance;
@@ -140,6 +141,7 @@ describe.skipIf(!existsSync(CHROMIUM))('dispatcher dashboard in chromium', { tim
     const bulk = await api('POST', '/stops/bulk', { stops: [...demoStops(15), earlyBird] });
     expect(bulk.status, JSON.stringify(bulk.data).slice(0, 500)).toBeLessThan(300);
 
+    requireChromium();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',

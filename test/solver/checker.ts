@@ -2,7 +2,8 @@
  * An independent feasibility checker for solver output, written from the model's documentation only (it shares
  * no code with src/solver): travel from the caller's matrices, waiting allowed, service starts inside a window.
  */
-import type { Problem, Solution, UnassignedReason, Vehicle } from '../../src/solver/model.js';
+import type { Location, Problem, Solution, UnassignedReason, Vehicle } from '../../src/solver/model.js';
+import { DEFAULT_SPEED_KMH, haversineM, metresPerSecond } from '../../src/solver/straight-line.js';
 
 const TOL = 1e-5;
 
@@ -34,12 +35,11 @@ function firstStartAtOrAfter(job: Problem['jobs'][number], t: number, tol = 1e-9
 }
 
 /**
- * Shortest feasible duration of a job sequence for a vehicle, or null when infeasible. Tries every departure at
- * which some job would start exactly at a window opening (the only places where the duration can change slope).
+ * Shortest duration of a job sequence for a vehicle counting only time (travel, service, windows, shift), or null
+ * when no departure meets every window and the shift end. Tries every departure at which some job would start
+ * exactly at a window opening or closing (the only places where the duration can change slope).
  */
-export function minimalRoute(
-  p: MatrixProblem, v: Vehicle, seq: number[], tol = TOL,
-): { duration: number; distance: number } | null {
+export function timedRoute(p: MatrixProblem, v: Vehicle, seq: number[], tol = TOL): { duration: number; distance: number } | null {
   const speed = v.speedFactor ?? 1;
   const jobs = seq.map((i) => p.jobs[i]!);
   const locs = [loc(v.start), ...jobs.map((j) => loc(j.location)), loc(v.end)];
@@ -79,18 +79,41 @@ export function minimalRoute(
     const duration = t - first;
     if (best === null || duration < best) best = duration;
   }
-  if (best === null) return null;
-  if (seq.length > (v.maxStops ?? Infinity)) return null;
-  if (best > (v.maxDurationS ?? Infinity) + tol) return null;
-  if (distance > (v.maxDistanceM ?? Infinity) + tol) return null;
+  return best === null ? null : { duration: best, distance };
+}
+
+/** True when the jobs' demand exceeds the vehicle's capacity in some dimension (missing entries: 0 / unlimited). */
+export function overCapacity(p: Problem, v: Vehicle, seq: number[], tol = TOL): boolean {
+  const jobs = seq.map((i) => p.jobs[i]!);
   const dims = Math.max(v.capacity?.length ?? 0, ...jobs.map((j) => j.demand?.length ?? 0));
   for (let d = 0; d < dims; d++) {
     const load = jobs.reduce((a, j) => a + (j.demand?.[d] ?? 0), 0);
-    if (load > (v.capacity?.[d] ?? Infinity) + tol) return null;
+    if (load > (v.capacity?.[d] ?? Infinity) + tol) return true;
   }
+  return false;
+}
+
+/** True when the vehicle has every skill the job needs. */
+export function hasSkillsFor(p: Problem, v: Vehicle, i: number): boolean {
   const skills = new Set(v.skills ?? []);
-  if (jobs.some((j) => (j.skills ?? []).some((s) => !skills.has(s)))) return null;
-  return { duration: best, distance };
+  return (p.jobs[i]!.skills ?? []).every((s) => skills.has(s));
+}
+
+/**
+ * Shortest feasible duration of a job sequence for a vehicle, or null when infeasible: time (`timedRoute`), then
+ * stop count, duration and distance limits, capacity and skills.
+ */
+export function minimalRoute(
+  p: MatrixProblem, v: Vehicle, seq: number[], tol = TOL,
+): { duration: number; distance: number } | null {
+  const timed = timedRoute(p, v, seq, tol);
+  if (timed === null) return null;
+  if (seq.length > (v.maxStops ?? Infinity)) return null;
+  if (timed.duration > (v.maxDurationS ?? Infinity) + tol) return null;
+  if (timed.distance > (v.maxDistanceM ?? Infinity) + tol) return null;
+  if (overCapacity(p, v, seq, tol)) return null;
+  if (seq.some((i) => !hasSkillsFor(p, v, i))) return null;
+  return timed;
 }
 
 /** Throws with a description of the first violation found. Returns the job sequences per vehicle id. */
@@ -200,3 +223,107 @@ export function servableAlone(p: MatrixProblem, i: number): boolean {
 export const REASONS: UnassignedReason[] = [
   'capacity', 'time_window', 'skills', 'max_stops', 'max_duration', 'max_distance', 'no_vehicle', 'unreachable',
 ];
+
+/** The effective priority of a job: 0 (unset) counts as 5 (model.ts). */
+export const priorityOf = (p: Problem, i: number): number => {
+  const pr = p.jobs[i]!.priority ?? 0;
+  return pr === 0 ? 5 : pr;
+};
+
+/**
+ * The priority rule, checked directly: for an unassigned job of priority p, no served job of lower priority could
+ * make room for it — removing that job from its route and inserting the unassigned one anywhere in that route is
+ * infeasible. Returns a description of the first counter-example, or null.
+ */
+export function priorityViolation(p: MatrixProblem, sequences: Map<string, number[]>, unassigned: number[]): string | null {
+  for (const u of unassigned) {
+    const pu = priorityOf(p, u);
+    for (const v of p.vehicles) {
+      const seq = sequences.get(v.id) ?? [];
+      for (let k = 0; k < seq.length; k++) {
+        if (priorityOf(p, seq[k]!) >= pu) continue;
+        const rest = [...seq.slice(0, k), ...seq.slice(k + 1)];
+        for (let pos = 0; pos <= rest.length; pos++) {
+          const candidate = [...rest.slice(0, pos), u, ...rest.slice(pos)];
+          // Stricter than the solver's tolerance, as in fitsSomewhere: a swap must not hinge on rounding.
+          if (minimalRoute(p, v, candidate, -1e-4)) {
+            return `${p.jobs[u]!.id} (priority ${pu}) could replace ${p.jobs[seq[k]!]!.id} (priority ${priorityOf(p, seq[k]!)}) on ${v.id}`;
+          }
+        }
+      }
+    }
+  }
+  return null;
+}
+
+/**
+ * What an unassigned reason promises, written from `unassignedReason` (src/solver/finalize.ts) in the checker's own
+ * terms. `skills`: no vehicle has the job's skills. Otherwise no vehicle with the skills ("compatible") serves the
+ * job alone, and each vehicle's own first failure (capacity, then stop count, then time) ranks capacity before
+ * time windows before the stop count:
+ * - `capacity`: some compatible vehicle cannot carry the job alone;
+ * - `time_window`: every compatible vehicle can carry it, and one that may take a stop cannot meet its windows
+ *   (or its shift) even alone;
+ * - `max_stops`: every compatible vehicle can carry it, one may take no stop at all, and every one that may take a
+ *   stop meets its windows alone.
+ * Returns what is broken, or null when the reason holds.
+ */
+export function reasonBroken(p: MatrixProblem, i: number, reason: UnassignedReason): string | null {
+  const compatible = p.vehicles.filter((v) => hasSkillsFor(p, v, i));
+  if (reason === 'skills') return compatible.length === 0 ? null : `${compatible[0]!.id} has the skills`;
+  if (reason === 'no_vehicle') return null;
+  if (compatible.length === 0) return 'no vehicle has the skills, the reason should be skills';
+  const alone = compatible.find((v) => minimalRoute(p, v, [i]) !== null);
+  if (alone) return `${alone.id} serves it alone`;
+  const carries = compatible.filter((v) => !overCapacity(p, v, [i]));
+  const takesStops = carries.filter((v) => (v.maxStops ?? Infinity) >= 1);
+  const timeFails = takesStops.filter((v) => timedRoute(p, v, [i]) === null);
+  switch (reason) {
+    case 'capacity':
+      return carries.length < compatible.length ? null : 'every compatible vehicle carries it alone';
+    case 'time_window':
+      if (carries.length < compatible.length) return 'a vehicle cannot carry it: the reason should be capacity';
+      return timeFails.length > 0 ? null : 'every vehicle that may take a stop meets its windows alone';
+    case 'max_stops':
+      if (carries.length < compatible.length) return 'a vehicle cannot carry it: the reason should be capacity';
+      if (timeFails.length > 0) return `${timeFails[0]!.id} misses its windows: the reason should be time_window`;
+      return takesStops.length < carries.length ? null : 'every compatible vehicle may take a stop';
+    default:
+      // max_duration, max_distance, unreachable: the job cannot be carried alone is not the cause.
+      return carries.length < compatible.length ? 'a vehicle cannot carry it: the reason should be capacity' : null;
+  }
+}
+
+/**
+ * A problem on coordinates as one on matrices: great-circle metres (`haversineM`, the one straight-line model,
+ * src/solver/straight-line.ts) and seconds at the problem's average speed (default `DEFAULT_SPEED_KMH`).
+ */
+export function onMatrices(p: Problem): MatrixProblem {
+  if (p.matrices) return p as MatrixProblem;
+  const points: { lat: number; lng: number }[] = [];
+  const indexOf = (l: Location | undefined): { index: number } | undefined => {
+    if (!l) return undefined;
+    if ('index' in l) throw new Error('a problem mixing indices and coordinates has matrices');
+    points.push({ lat: l.lat, lng: l.lng });
+    return { index: points.length - 1 };
+  };
+  const jobs = p.jobs.map((j) => ({ ...j, location: indexOf(j.location)! }));
+  const vehicles = p.vehicles.map((v) => {
+    const { start, end, ...rest } = v;
+    const s = indexOf(start);
+    const e = indexOf(end);
+    return { ...rest, ...(s && { start: s }), ...(e && { end: e }) };
+  });
+  const size = points.length;
+  const mps = metresPerSecond(p.averageSpeedKmh ?? DEFAULT_SPEED_KMH);
+  const distances = new Float64Array(size * size);
+  const durations = new Float64Array(size * size);
+  for (let a = 0; a < size; a++) {
+    for (let b = 0; b < size; b++) {
+      const d = haversineM(points[a]!.lat, points[a]!.lng, points[b]!.lat, points[b]!.lng);
+      distances[a * size + b] = d;
+      durations[a * size + b] = d / mps;
+    }
+  }
+  return { jobs, vehicles, matrices: { size, durations, distances } };
+}

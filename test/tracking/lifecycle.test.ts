@@ -6,7 +6,8 @@ const MIN = 60_000;
 describe('offline detection', () => {
   it('marks a silent driver offline, back online on the next ping, offline again when the route is done', async () => {
     const temp = tempDir();
-    const server = await startServer(temp.file, { flushDelayMs: 5, offlineAfterMs: 150, liveIntervalMs: 20 });
+    // Offline after 1 s: long enough that the first check (right after the ack) never races the sweep on a busy machine.
+    const server = await startServer(temp.file, { flushDelayMs: 5, offlineAfterMs: 1000, liveIntervalMs: 20 });
     try {
       const f = seedRoute(server.db, Date.now());
       const c = await Client.connect(`${server.ws}/ws/driver`, { authorization: `Bearer ${await driverToken(server, f)}` });
@@ -136,7 +137,12 @@ describe('heartbeat and retention', () => {
       const token = await driverToken(server, f);
       const alive = await Client.connect(`${server.ws}/ws/driver?token=${token}`);
       const dead = await Client.connect(`${server.ws}/ws/driver?token=${token}`, {}, { autoPong: false });
+      let alivePings = 0;
+      alive.ws.on('ping', () => alivePings++);
       expect((await dead.waitClosed()).code).toBe(1006);
+      // Positive signal first: the heartbeat has pinged the answering socket three times (so it checked its pongs
+      // at least twice, as it did the silent one's), then the absence: it is still open.
+      await eventually(() => alivePings >= 3);
       expect(alive.closed).toBeNull();
       alive.close();
     } finally {
@@ -152,16 +158,23 @@ describe('heartbeat and retention', () => {
       const f = seedRoute(server.db, Date.now());
       // Answers no protocol pings: only its messages keep it connected.
       const talker = await Client.connect(`${server.ws}/ws/driver?token=${await driverToken(server, f)}`, {}, { autoPong: false });
-      for (let seq = 1; seq <= 20; seq++) {
+      let protocolPings = 0;
+      talker.ws.on('ping', () => protocolPings++);
+      // Paced by the server, not by a timer: each ping is sent once the previous one is acknowledged, for at
+      // least eight heartbeat intervals, so a message lands within every interval however slow the machine.
+      const startedAt = Date.now();
+      let seq = 0;
+      while (Date.now() - startedAt < 8 * 40 || seq < 20) {
+        seq++;
         talker.send(ping(seq, 52, Date.now()));
-        await new Promise((r) => setTimeout(r, 15));
+        await talker.waitFor((m) => m.seq === seq);
       }
-      await talker.waitFor((m) => m.seq === 20);
       expect(talker.closed).toBeNull();
-      const quietSince = Date.now();
+      // Quiet now: one interval to notice the silence and ping once, one more for the missing pong. (While it
+      // talked, a stalled event loop may have cost a ping, never a drop: that takes two silent intervals.)
+      const pingsWhileTalking = protocolPings;
       expect((await talker.waitClosed()).code).toBe(1006);
-      // One interval to notice the silence and ping, one more for the missing pong (plus a check tick).
-      expect(Date.now() - quietSince).toBeLessThan(1000);
+      expect(protocolPings).toBe(pingsWhileTalking + 1);
     } finally {
       await server.close();
       temp.remove();

@@ -152,7 +152,12 @@ describe('webhook endpoints API', () => {
     const vehicle = await call('POST', '/api/v1/vehicles', { name: 'Van 1', capacity: [100] });
     expect(vehicle.status).toBe(201);
     const rejected = await call('POST', '/api/v1/vehicles', { name: 'Van 2', start_depot_id: 'dep_doesnotexist' });
-    expect(rejected.status).toBeGreaterThanOrEqual(400);
+    // Refused as the client's mistake (an unknown depot), not a server failure that happened to roll back.
+    expect([rejected.status, rejected.data.error.code, rejected.data.error.details]).toEqual([
+      400,
+      'validation_error',
+      [expect.objectContaining({ field: 'start_depot_id' })],
+    ]);
     await dispatcher().tick();
     const got = receiver.requests.slice(before).map((r) => JSON.parse(r.body) as { type: string; resource_id: string; data: { name: string } });
     expect(got.map((p) => [p.type, p.resource_id, p.data.name])).toEqual([['vehicle.created', vehicle.data.id, 'Van 1']]);

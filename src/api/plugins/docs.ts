@@ -16,6 +16,7 @@ const EVERY_WRITE: readonly ErrorCode[] = [
   'payload_too_large',
   'idempotency_conflict',
   'idempotency_in_progress',
+  'idempotency_answer_lost',
   'conflict',
 ];
 const WRITES = new Set(['post', 'put', 'patch', 'delete']);
@@ -48,7 +49,7 @@ const IDEMPOTENCY_PARAMETER = {
   name: 'Idempotency-Key',
   in: 'header',
   required: false,
-  description: 'Makes the write safe to retry: the first answer is stored for this key and replayed (with `Idempotent-Replayed: true`) to a request with the same method, path and body (key order does not matter); another request with the key answers 409 `idempotency_conflict`, one while the first still runs 409 `idempotency_in_progress`. 5xx answers are not stored.',
+  description: 'Makes the write safe to retry: the first answer is stored for this key and replayed (with `Idempotent-Replayed: true`) to a request with the same method, path and body (key order does not matter); another request with the key answers 409 `idempotency_conflict`, one while the first still runs 409 `idempotency_in_progress`. 5xx answers of requests that wrote nothing are not stored. Safe across a server crash: a retry runs the write if it never committed, and answers 409 `idempotency_answer_lost` (stored, so every retry gets it) if it committed but its answer was lost; a write is never performed twice.',
   schema: { type: 'string', minLength: 1, maxLength: 255 },
 };
 const REPLAYED_HEADER = { description: '`true` when this is the stored answer to an earlier request with the same `Idempotency-Key`.', schema: { type: 'string', enum: ['true'] } };
