@@ -2,17 +2,22 @@
  * Solver quality on published instances, one instance at a time in this one thread:
  *
  *   npm run bench:quality -- --set solomon|cvrp --time 10 --minimize cost|vehicles [--instances C101,R101] [--seed 1]
- *                            [--ls-only]
+ *                            [--ls-only] [--fresh-process]
  *
  * Every solution is replayed by the independent checker (bench/check-solution.ts). Prints the table and summary
  * rows and writes both to bench/results/ as markdown and JSON.
+ * `--minimize vehicles` is judged hierarchically, as its best-known values are: fewer vehicles wins, distance only
+ * breaks a tie, so the distance gap is given only where the vehicle count equals the best-known one.
+ * `--fresh-process` also solves each instance in a fresh process of the compiled CLI (`node bin/milkrun.js solve
+ * FILE --time T`, one process per instance: cold JIT, start-up included in its seconds; build dist/ first with
+ * `npx tsc -p src`) and reports it beside the in-process figure.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { readProblemFile } from '../src/formats/read-problem-file.js';
-import type { Minimize } from '../src/solver/model.js';
+import type { Minimize, Solution } from '../src/solver/model.js';
 import { solve } from '../src/solver/solve.js';
 import { checkSolution, readCheckInstance } from './check-solution.js';
 
@@ -35,6 +40,39 @@ export interface QualityRow {
   unassigned: number;
   feasible: boolean;
   errors: string[];
+  /** Hierarchical result against the best-known (vehicles mode): see `hierarchical`. */
+  versusBks?: string;
+  /** `--fresh-process`: the same instance solved by `node bin/milkrun.js solve FILE --time T` in its own process. */
+  fresh?: { vehicles: number; distance: number; gapPct: number; seconds: number; feasible: boolean; versusBks?: string };
+}
+
+/**
+ * Vehicles first, then distance: `fewer vehicles (−n)`, `more vehicles (+n)`, or with the same count the distance
+ * gap. A solution with more vehicles is worse whatever its distance (RC105 at 14 vehicles against 13 is not
+ * "−4.86 %"), so its distance gap is not given (NaN).
+ */
+function hierarchical(vehicles: number, distance: number, bks: Bks | undefined): { gapPct: number; versusBks: string } {
+  if (bks?.vehicles === undefined) return { gapPct: NaN, versusBks: '–' };
+  const dv = vehicles - bks.vehicles;
+  if (dv !== 0) return { gapPct: NaN, versusBks: `${dv < 0 ? 'fewer' : 'more'} vehicles (${dv > 0 ? '+' : ''}${dv})` };
+  const gapPct = ((distance - bks.distance) / bks.distance) * 100;
+  return { gapPct, versusBks: `same vehicles, ${gapPct >= 0 ? '+' : ''}${gapPct.toFixed(2)} %` };
+}
+
+/** `--fresh-process`: one CLI process for one instance, its solution replayed by the same checker. */
+function solveInFreshProcess(path: string, args: { timeS: number; seed: number; minimize: Minimize }, bks: Bks | undefined): NonNullable<QualityRow['fresh']> {
+  const bin = new URL('bin/milkrun.js', ROOT).pathname;
+  const t0 = performance.now();
+  const run = spawnSync(process.execPath, [bin, 'solve', path, '--time', String(args.timeS), '--seed', String(args.seed), '--minimize', args.minimize], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  if (run.status !== 0) throw new Error(`milkrun solve ${path}: exit ${run.status}: ${run.stderr}`);
+  const check = checkSolution(readCheckInstance(path), JSON.parse(run.stdout) as Solution);
+  const gapPct = ((check.distance - (bks?.distance ?? NaN)) / (bks?.distance ?? NaN)) * 100;
+  const out = { vehicles: check.vehicles, distance: check.distance, gapPct, seconds, feasible: check.feasible };
+  return args.minimize === 'vehicles' ? { ...out, ...hierarchical(check.vehicles, check.distance, bks) } : out;
 }
 
 const ROOT = new URL('..', import.meta.url);
@@ -49,6 +87,7 @@ function parseCli() {
       seed: { type: 'string', default: '1' },
       'ls-only': { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
+      'fresh-process': { type: 'boolean', default: false },
     },
   });
   const set = values.set as BenchSet;
@@ -60,7 +99,7 @@ function parseCli() {
   const seed = Number(values.seed);
   if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer, got ${values.seed}`);
   const only = values.instances?.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
-  return { set, minimize, timeS, seed, only, lsOnly: values['ls-only'], quiet: values.quiet };
+  return { set, minimize, timeS, seed, only, lsOnly: values['ls-only'], quiet: values.quiet, fresh: values['fresh-process'] };
 }
 
 function readBks(set: BenchSet, minimize: Minimize): Map<string, Bks> {
@@ -119,23 +158,39 @@ const mean = (xs: number[]): number => (xs.length === 0 ? NaN : xs.reduce((s, x)
 const fmt = (x: number | undefined, digits = 2): string => (x === undefined || Number.isNaN(x) ? '–' : x.toFixed(digits));
 
 function tableMarkdown(rows: QualityRow[]): string[] {
+  const hier = rows.some((r) => r.versusBks !== undefined);
+  const fresh = rows.some((r) => r.fresh !== undefined);
   const lines = [
-    '| instance | vehicles | distance | BKS vehicles | BKS distance | gap % | seconds | feasible |',
-    '|---|---:|---:|---:|---:|---:|---:|---|',
+    `| instance | vehicles | distance | BKS vehicles | BKS distance | gap % |${hier ? ' against BKS (vehicles, then distance) |' : ''} seconds | feasible |${fresh ? ' fresh process: vehicles | distance | gap % | seconds | feasible |' : ''}`,
+    `|---|---:|---:|---:|---:|---:|${hier ? '---|' : ''}---:|---|${fresh ? '---:|---:|---:|---:|---|' : ''}`,
   ];
   for (const r of rows) {
     const ok = r.feasible ? 'yes' : `NO (${r.errors.length} errors)`;
-    lines.push(`| ${r.instance} | ${r.vehicles} | ${fmt(r.distance)} | ${r.bksVehicles ?? '–'} | ${fmt(r.bksDistance)} | ${fmt(r.gapPct)} | ${fmt(r.seconds)} | ${ok} |`);
+    const f = r.fresh;
+    const freshCells = f === undefined ? '' : ` ${f.vehicles} | ${fmt(f.distance)} | ${f.versusBks ?? fmt(f.gapPct)} | ${fmt(f.seconds)} | ${f.feasible ? 'yes' : 'NO'} |`;
+    lines.push(`| ${r.instance} | ${r.vehicles} | ${fmt(r.distance)} | ${r.bksVehicles ?? '–'} | ${fmt(r.bksDistance)} | ${fmt(r.gapPct)} |${hier ? ` ${r.versusBks ?? '–'} |` : ''} ${fmt(r.seconds)} | ${ok} |${freshCells}`);
   }
   return lines;
 }
 
 function summaryMarkdown(rows: QualityRow[], minimize: Minimize): string[] {
   const classes = [...new Set(rows.map((r) => r.class))];
-  const lines = ['| class | instances | mean gap % | mean vehicles | mean BKS vehicles | mean seconds |', '|---|---:|---:|---:|---:|---:|'];
+  const fresh = rows.every((r) => r.fresh !== undefined) && rows.length > 0;
+  // Vehicles mode: the mean distance gap is over the instances at the best-known vehicle count only (`n=`).
+  const gapOf = (rs: { gapPct: number }[]): string => {
+    const at = rs.filter((r) => !Number.isNaN(r.gapPct));
+    return minimize === 'vehicles' ? `${fmt(mean(at.map((r) => r.gapPct)))} (n=${at.length})` : fmt(mean(at.map((r) => r.gapPct)));
+  };
+  const gapHeader = minimize === 'vehicles' ? 'mean gap % at BKS vehicles' : 'mean gap %';
+  const lines = [
+    `| class | instances | ${gapHeader} | mean vehicles | mean BKS vehicles | mean seconds |${fresh ? ` fresh process: ${gapHeader} | mean vehicles | mean seconds |` : ''}`,
+    `|---|---:|---:|---:|---:|---:|${fresh ? '---:|---:|---:|' : ''}`,
+  ];
   const line = (label: string, rs: QualityRow[]): string => {
     const bksV = rs.every((r) => r.bksVehicles !== undefined) ? fmt(mean(rs.map((r) => r.bksVehicles!))) : '–';
-    return `| ${label} | ${rs.length} | ${fmt(mean(rs.map((r) => r.gapPct)))} | ${fmt(mean(rs.map((r) => r.vehicles)))} | ${bksV} | ${fmt(mean(rs.map((r) => r.seconds)))} |`;
+    const fs = rs.map((r) => r.fresh!);
+    const freshCells = fresh ? ` ${gapOf(fs)} | ${fmt(mean(fs.map((f) => f.vehicles)))} | ${fmt(mean(fs.map((f) => f.seconds)))} |` : '';
+    return `| ${label} | ${rs.length} | ${gapOf(rs)} | ${fmt(mean(rs.map((r) => r.vehicles)))} | ${bksV} | ${fmt(mean(rs.map((r) => r.seconds)))} |${freshCells}`;
   };
   for (const c of classes) lines.push(line(c, rows.filter((r) => r.class === c)));
   lines.push(line('**all**', rows));
@@ -148,7 +203,16 @@ function summaryMarkdown(rows: QualityRow[], minimize: Minimize): string[] {
     const bksCnv = rows.reduce((s, r) => s + (r.bksVehicles ?? 0), 0);
     const bksCtd = rows.reduce((s, r) => s + r.bksDistance, 0);
     lines.push(`Cumulative vehicles ${cnv} (best known ${bksCnv}); cumulative distance ${fmt(ctd)} (best known ${fmt(bksCtd)}).`);
+    const count = (rs: { versusBks?: string }[], prefix: string) => rs.filter((r) => r.versusBks?.startsWith(prefix)).length;
+    const judged = (label: string, rs: { versusBks?: string }[]) =>
+      `${label}: fewer vehicles than best-known ${count(rs, 'fewer')}, same ${count(rs, 'same')}, more ${count(rs, 'more')} (of ${rs.length}).`;
+    lines.push(judged('Against the best-known, vehicles first', rows));
+    if (fresh) {
+      const fs = rows.map((r) => r.fresh!);
+      lines.push(`${judged('Fresh process', fs)} Cumulative vehicles ${fs.reduce((a, f) => a + f.vehicles, 0)}; distance ${fmt(fs.reduce((a, f) => a + f.distance, 0))}.`);
+    }
   }
+  if (fresh) lines.push(`Fresh process: feasible ${rows.filter((r) => r.fresh!.feasible).length}/${rows.length}.`);
   return lines;
 }
 
@@ -192,9 +256,11 @@ async function main(): Promise<void> {
       unassigned: solution.unassigned.length,
       feasible: check.feasible,
       errors: check.errors.slice(0, 5),
+      ...(args.minimize === 'vehicles' ? hierarchical(check.vehicles, check.distance, ref) : {}),
+      ...(args.fresh && !args.lsOnly ? { fresh: solveInFreshProcess(inst.path, args, ref) } : {}),
     };
     rows.push(row);
-    logRow(`${row.instance.padEnd(12)} vehicles ${String(row.vehicles).padStart(3)} (bks ${row.bksVehicles ?? '–'})  distance ${fmt(row.distance).padStart(10)} (bks ${fmt(bksDistance)})  gap ${fmt(row.gapPct).padStart(6)} %  ${fmt(row.seconds)} s${row.feasible ? '' : `  INFEASIBLE: ${row.errors.join('; ')}`}`);
+    logRow(`${row.instance.padEnd(12)} vehicles ${String(row.vehicles).padStart(3)} (bks ${row.bksVehicles ?? '–'})  distance ${fmt(row.distance).padStart(10)} (bks ${fmt(bksDistance)})  ${row.versusBks ? row.versusBks : `gap ${fmt(row.gapPct).padStart(6)} %`}  ${fmt(row.seconds)} s${row.fresh ? `  fresh process: ${row.fresh.vehicles} vehicles ${fmt(row.fresh.distance)} ${row.fresh.versusBks ?? `gap ${fmt(row.fresh.gapPct)} %`} ${fmt(row.fresh.seconds)} s` : ''}${row.feasible ? '' : `  INFEASIBLE: ${row.errors.join('; ')}`}`);
   }
 
   const date = new Date().toISOString();
@@ -217,7 +283,7 @@ async function main(): Promise<void> {
   writeFileSync(new URL(`${base}.md`, dir), md);
   writeFileSync(new URL(`${base}.json`, dir), `${JSON.stringify({ title, date, commit, args, rows }, null, 2)}\n`);
   log(`\nwrote bench/results/${base}.md and .json`);
-  if (rows.some((r) => !r.feasible)) process.exitCode = 1;
+  if (rows.some((r) => !r.feasible || r.fresh?.feasible === false)) process.exitCode = 1;
 }
 
 await main();
