@@ -169,6 +169,7 @@ function markCommitted(db: Db): void {
 }
 
 let statementsWrapped = false;
+const TRANSACTION_CONTROL = /^\s*(?:BEGIN|COMMIT|END|ROLLBACK|SAVEPOINT|RELEASE)\b/i;
 
 /** better-sqlite3 statements share one prototype: its `run` wraps a lone write of a tracked Db in a transaction. */
 function wrapAutocommitWrites(db: Db): void {
@@ -180,7 +181,14 @@ function wrapAutocommitWrites(db: Db): void {
   const run = proto.run;
   proto.run = function (this: Database.Statement, ...params: unknown[]): Database.RunResult {
     const database = this.database;
-    if (this.readonly || database.inTransaction || !scopes.getStore()?.open || !tracked.has(database)) {
+    if (
+      this.readonly ||
+      database.inTransaction ||
+      !scopes.getStore()?.open ||
+      !tracked.has(database) ||
+      // better-sqlite3 opens its transactions with statements too (`BEGIN IMMEDIATE` ...): never wrap those.
+      TRANSACTION_CONTROL.test(this.source)
+    ) {
       return run.apply(this, params);
     }
     return database.transaction(() => run.apply(this, params))();

@@ -119,3 +119,21 @@ describe('idempotency claims after a crash', () => {
     expect(row('t1')).toEqual({ status: null, owner: 'usurper:1', committed_at: null });
   });
 });
+
+describe('idempotent writes in immediate transactions', () => {
+  it('a bulk write and an auto-optimize with an Idempotency-Key succeed (the commit mark joins IMMEDIATE transactions)', async () => {
+    const t = await makeApp();
+    try {
+      const api = client(t.app, orgWithToken(t.db, 'Imm').token);
+      const stops = [{ lat: 59.43, lng: 24.75, date: '2026-05-08' }, { lat: 59.44, lng: 24.76, date: '2026-05-08' }];
+      const first = await api('POST', '/api/v1/stops/bulk', { stops }, { 'idempotency-key': 'bulk-1' });
+      expect(first.statusCode).toBe(201);
+      const again = await api('POST', '/api/v1/stops/bulk', { stops }, { 'idempotency-key': 'bulk-1' });
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      expect(again.body).toBe(first.body);
+    } finally {
+      await t.close();
+      removeDir(t.dir);
+    }
+  });
+});
