@@ -3,6 +3,7 @@
  * errors (docs/API.md, "Code"); Milkrun names the key path in every message, so a client sees which key to fix.
  */
 import type { z } from 'zod';
+import { DomainError } from '../../errors.js';
 
 export type VroomErrorCode = 2 | 3;
 
@@ -61,4 +62,16 @@ export function fromZodError(error: z.ZodError): VroomError {
   const issue = error.issues[0]!;
   const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more)` : '';
   return inputError(keyPath(issue.path), 'invalid', `${issue.message}${more}`);
+}
+
+/**
+ * The error for Milkrun's HTTP envelope: an unknown key is `unknown_field`, any other input error
+ * `validation_error` (400); a routing error (code 3) is `unsolvable` (422). `details` names the key and carries
+ * VROOM's code: `[{ field, message, vroom_code }]`.
+ */
+export function toDomainError(e: VroomError): DomainError {
+  const details = [{ field: e.path, message: e.reason, vroom_code: e.code }];
+  if (e.code === 3) return new DomainError('unsolvable', errorMessage(e), details);
+  if (e.kind === 'unknown_key') return new DomainError('unknown_field', `Unknown field: ${e.path}`, details);
+  return new DomainError('validation_error', errorMessage(e), details);
 }
