@@ -11,7 +11,7 @@
  *   and a missing one is all zeros, so a vehicle without `capacity` carries nothing when jobs have amounts.
  * - `skills` (integers) → skills as strings (`3` → `"3"`); a job needs all of them, as in both engines.
  * - `priority` 0–100 → Milkrun's 1–10 by `milkrunPriority` (below).
- * - `time_window` → `shift`; `max_tasks` → `maxStops`; `max_distance` → `maxDistanceM`.
+ * - `time_window` → `shift` (absent: `[0, ∞)`, VROOM's default); `max_tasks` → `maxStops`; `max_distance` → `maxDistanceM`.
  * - `costs` → `fixedCost`, `costPerHour` (VROOM's default 3600: cost = travel seconds), `costPerKm`; the solve
  *   uses the `cost` objective. Milkrun prices the route's whole duration per hour (waiting and service
  *   included), VROOM travel time only; the answer's costs are computed with VROOM's formula (solution.ts).
@@ -217,7 +217,8 @@ export function toProblem(input: VroomInput, mode: { plan: boolean }): MappingRe
       }
     }
     if (!vehicle.start && !vehicle.end) return invalid(at, useMatrices ? 'needs start_index or end_index' : 'needs start or end');
-    if (v.time_window) vehicle.shift = { start: v.time_window[0], end: v.time_window[1] };
+    // VROOM's timeline starts at 0: without a time window a vehicle works over [0, ∞), never before 0.
+    vehicle.shift = v.time_window ? { start: v.time_window[0], end: v.time_window[1] } : { start: 0, end: Infinity };
     if (d > 0) vehicle.capacity = v.capacity ?? zeros();
     if (v.skills && v.skills.length > 0) vehicle.skills = v.skills.map(String);
     if (v.max_tasks !== undefined) vehicle.maxStops = v.max_tasks;

@@ -122,6 +122,8 @@ describe('VROOM input: supported keys', () => {
   it('defaults costs as VROOM does (per_hour 3600: cost = travel seconds) and keeps two decimals of 1 / speed_factor', () => {
     const { problem } = mapped(matrixInput({ vehicle: { speed_factor: 3 } }));
     expect(problem.vehicles[0]).toMatchObject({ fixedCost: 0, costPerHour: 3600, costPerKm: 0, speedFactor: 0.33 });
+    // VROOM's timeline starts at 0: no vehicle leaves before it.
+    expect(problem.vehicles[0]!.shift).toEqual({ start: 0, end: Infinity });
   });
 
   it('gives a vehicle without capacity zero capacity when jobs have amounts (VROOM’s rule)', () => {
