@@ -164,6 +164,8 @@ function writeRoute(ctx: VroomContext, w: WalkRoute): VroomRoute {
       service += job.service ?? 0;
       priority += job.priority ?? 0;
     }
+    // timeRoutes does not check distance; VROOM marks every step past `max_distance` (none on a solved route).
+    if (v.max_distance !== undefined && distance > v.max_distance + 1e-6) stepViolations[k]!.push({ cause: 'max_distance' });
     const stepWaiting = Math.round(s.waiting);
     waiting += stepWaiting;
     if (reportLoad && ctx.dims > 0 && overCapacity(load)) stepViolations[k]!.unshift({ cause: 'load' });

@@ -76,6 +76,22 @@ describe('VROOM plan mode', () => {
     expect(end.violations).toEqual([{ cause: 'delay', duration: 310 }]);
   });
 
+  it('reports the steps past max_distance', async () => {
+    const distances = durations.map((row) => row.map((d) => d * 10));
+    const r = await runVroom(
+      {
+        vehicles: [{ id: 1, start_index: 0, end_index: 0, max_distance: 2500, steps: [{ type: 'job', id: 1 }, { type: 'job', id: 4 }] }],
+        jobs: [{ id: 1, location_index: 1 }, { id: 4, location_index: 4 }],
+        matrices: { car: { durations, distances } },
+      },
+      { plan: true, solve: () => Promise.reject(new Error('no search in plan mode')) },
+    );
+    if (!r.ok) throw new Error(r.error.reason);
+    const steps = clientSolution.parse(r.value).routes[0]!.steps;
+    expect(steps.map((s) => s.distance)).toEqual([0, 1000, 4000, 8000]);
+    expect(steps.map((s) => s.violations.map((v) => v.cause))).toEqual([[], [], ['max_distance'], ['max_distance']]);
+  });
+
   it('gives vehicles without steps no route and says why jobs in no steps are unassigned', async () => {
     const { answer, raw } = await plan({
       vehicles: [
