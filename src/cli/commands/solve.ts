@@ -102,9 +102,10 @@ async function solveVroom(text: string, flags: z.infer<typeof flagsSchema>, io: 
 }
 
 async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks).toString('utf8');
+  process.stdin.setEncoding('utf8');
+  let text = '';
+  for await (const chunk of process.stdin as AsyncIterable<string>) text += chunk;
+  return text;
 }
 
 /** The file and validated flags, a request for help, or what is wrong with the arguments. */
