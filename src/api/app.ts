@@ -36,6 +36,7 @@ import jobRoutes from './routes/jobs.js';
 import trackingRoutes from './routes/tracking.js';
 import webhookRoutes from './routes/webhooks.js';
 import serviceAreaRoutes from './routes/service-areas.js';
+import vroomRoutes from './routes/vroom.js';
 import dashboardRoutes, { dashboardOptionsFromEnv } from './routes/dashboard.js';
 
 export interface AppDeps {
@@ -160,6 +161,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(trackingRoutes);
       await api.register(webhookRoutes);
       await api.register(serviceAreaRoutes);
+      await api.register(vroomRoutes);
     },
     { prefix: '/api/v1' },
   );

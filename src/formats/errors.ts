@@ -4,12 +4,13 @@
  */
 import type { Problem, SolveOptions } from '../solver/model.js';
 
-export type FormatName = 'json' | 'solomon' | 'cvrplib';
+export type FormatName = 'json' | 'solomon' | 'cvrplib' | 'vroom';
 
 export type FormatErrorCode =
   | 'malformed_solomon'
   | 'malformed_cvrplib'
   | 'invalid_problem_json'
+  | 'invalid_vroom_problem'
   | 'unknown_format'
   | 'unreadable_file';
 

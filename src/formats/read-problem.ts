@@ -4,11 +4,13 @@ import { detectFormat } from './detect.js';
 import type { FormatName, ParseResult } from './errors.js';
 import { parseProblemJson } from './problem-json.js';
 import { parseSolomon } from './solomon.js';
+import { parseVroom } from './vroom/reader.js';
 
 const READERS: Record<FormatName, (text: string) => ParseResult> = {
   json: parseProblemJson,
   solomon: parseSolomon,
   cvrplib: parseCvrplib,
+  vroom: parseVroom,
 };
 
 export const FORMAT_NAMES = Object.keys(READERS) as FormatName[];
@@ -22,7 +24,7 @@ export function readProblem(input: string, format?: FormatName): ParseResult {
       ok: false,
       error: {
         code: 'unknown_format',
-        message: 'unrecognised file: expected problem JSON, a Solomon .txt or a CVRPLIB .vrp file (or pass --format)',
+        message: 'unrecognised file: expected problem JSON, VROOM JSON, a Solomon .txt or a CVRPLIB .vrp file (or pass --format)',
       },
     };
   }

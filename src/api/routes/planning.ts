@@ -47,7 +47,7 @@ function startJob(
  * leaves the queue (or stops) and frees its worker. The response's `close` is the one to watch: the request's fires
  * as soon as its body has been read (Node >= 16), the response's only when the answer is done or the socket closed.
  */
-function abortOnDisconnect(reply: FastifyReply): AbortSignal {
+export function abortOnDisconnect(reply: FastifyReply): AbortSignal {
   const controller = new AbortController();
   reply.raw.once('close', () => {
     if (!reply.raw.writableEnded) controller.abort();

@@ -97,6 +97,12 @@ export const OPERATIONS: Readonly<Record<string, OperationDoc>> = {
     description: 'Solve the given stops (ids or inline) with the given vehicles; writes nothing. With `?async=true` the answer is 202 and a job to poll.',
     errors: ['unsolvable'],
   },
+  'POST /api/v1/vroom': {
+    summary: 'Solve a VROOM problem',
+    description:
+      'VROOM’s problem JSON in, VROOM’s solution JSON out; stateless, solved on the fair solver queue. `?plan=true` is VROOM’s plan mode: each vehicle’s `steps` are timed in that order and every broken rule is reported as a violation. Coordinates without `matrices` travel in straight lines (`matrix_source`). A documented VROOM key Milkrun does not support yet, or one VROOM does not document, is an input error naming the key path; `details` carries VROOM’s code (`vroom_code`).',
+    errors: ['unsolvable', 'unavailable'],
+  },
   'POST /api/v1/routes/auto-optimize': { summary: 'Plan a day', errors: ['unsolvable'] },
   'POST /api/v1/routes/{id}/reoptimize': { summary: 'Re-optimize a route', errors: ['unsolvable'] },
   'GET /api/v1/jobs/{id}': {
