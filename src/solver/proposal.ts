@@ -20,8 +20,10 @@ export class Proposal implements SegmentAcc {
   /** Distance of the candidate route so far. */
   dist = 0;
   stops = 0;
-  /** Loads per dimension of the candidate route. */
-  readonly load: Float64Array;
+  /** Load segment of the candidate so far, per dimension (route-state.ts: delivered, net change, peak). */
+  readonly del: Float64Array;
+  readonly net: Float64Array;
+  readonly peak: Float64Array;
   /** Jobs with several windows in the candidate. */
   multi = 0;
   /** False once an incompatible job (skills) was added. */
@@ -38,7 +40,9 @@ export class Proposal implements SegmentAcc {
   private readonly scratch: Int32Array;
 
   constructor(private readonly inst: Instance) {
-    this.load = new Float64Array(Math.max(1, inst.dims));
+    this.del = new Float64Array(Math.max(1, inst.dims));
+    this.net = new Float64Array(Math.max(1, inst.dims));
+    this.peak = new Float64Array(Math.max(1, inst.dims));
     this.scratch = new Int32Array(inst.nJobs + 1);
   }
 
@@ -53,7 +57,9 @@ export class Proposal implements SegmentAcc {
     this.late = inst.vehShiftEnd[vehicle]!;
     this.dist = 0;
     this.stops = 0;
-    this.load.fill(0);
+    this.del.fill(0);
+    this.net.fill(0);
+    this.peak.fill(0);
     this.multi = 0;
     this.compatible = true;
     this.lastLoc = inst.vehStartLoc[vehicle]!;
@@ -71,7 +77,11 @@ export class Proposal implements SegmentAcc {
     this.dist = route.cumDist[i]!;
     this.stops = i;
     const dims = this.inst.dims;
-    for (let d = 0; d < dims; d++) this.load[d] = route.cumLoad[i * dims + d]!;
+    for (let d = 0; d < dims; d++) {
+      this.del[d] = route.fDel[i * dims + d]!;
+      this.net[d] = route.fNet[i * dims + d]!;
+      this.peak[d] = route.fPeak[i * dims + d]!;
+    }
     this.multi = route.cumMulti[i]!;
     this.lastLoc = route.loc[i]!;
     if (i > 0) this.record(route, 1, i, 0);
@@ -96,7 +106,13 @@ export class Proposal implements SegmentAcc {
     this.dist += inst.m.distance[edge]!;
     this.stops++;
     const dims = inst.dims;
-    for (let d = 0; d < dims; d++) this.load[d]! += inst.jobDemand[j * dims + d]!;
+    for (let d = 0; d < dims; d++) {
+      const delta = inst.jobLoadDelta[j * dims + d]!;
+      this.del[d]! += inst.jobDelivery[j * dims + d]!;
+      const net = this.net[d]! + delta;
+      if (net > this.peak[d]!) this.peak[d] = net;
+      this.net[d] = net;
+    }
     this.multi += inst.jobMultiTw[j]!;
     if (inst.hasSkillLimits && inst.compat[this.vehicle * inst.nJobs + j] === 0) this.compatible = false;
     this.lastLoc = loc;
@@ -117,7 +133,11 @@ export class Proposal implements SegmentAcc {
       this.stops += to - from + 1;
       const dims = inst.dims;
       for (let d = 0; d < dims; d++) {
-        this.load[d]! += route.cumLoad[to * dims + d]! - route.cumLoad[(from - 1) * dims + d]!;
+        const at = from * dims + d;
+        this.del[d]! += route.bDel[at]!;
+        const peak = this.net[d]! + route.bPeak[at]!;
+        if (peak > this.peak[d]!) this.peak[d] = peak;
+        this.net[d]! += route.bNet[at]!;
       }
       this.multi += route.cumMulti[to]! - route.cumMulti[from - 1]!;
       this.lastLoc = route.loc[to]!;
@@ -163,7 +183,7 @@ export class Proposal implements SegmentAcc {
     if (this.dist > inst.vehMaxDistance[v]! + EPS) return false;
     if (this.dur > inst.vehMaxDurationS[v]! + EPS) return false;
     const dims = inst.dims;
-    for (let d = 0; d < dims; d++) if (this.load[d]! > inst.vehCapacity[v * dims + d]! + EPS) return false;
+    for (let d = 0; d < dims; d++) if (this.del[d]! + this.peak[d]! > inst.vehCapacity[v * dims + d]! + EPS) return false;
     if (this.multi > 0) {
       // Envelope check passed; several windows need the exact walk.
       const len = this.materialize(this.scratch);

@@ -2,8 +2,10 @@
  * Cheapest feasible insertion of one job, over every position of every route and one empty vehicle per vehicle
  * type. Used to finish the savings construction, by the ruin-and-recreate "recreate" step and by finalize.
  */
+import { PLAIN } from '../instance.js';
 import type { Proposal } from '../proposal.js';
 import type { Random } from '../random.js';
+import type { RouteState } from '../route-state.js';
 import type { SolutionState } from '../solution-state.js';
 
 /** From this many jobs on, search-time insertions try only positions next to a job's neighbours. */
@@ -53,6 +55,8 @@ export function bestInsertion(
   out.second = Infinity;
   out.route = -1;
   out.pos = 0;
+  // Shipment halves are placed in pairs (not yet by this function).
+  if (inst.jobKind[j] !== PLAIN) return out;
   const seenEmptyType = sol.typeSeen;
   seenEmptyType.fill(0);
   if (opts.granular) {
@@ -77,14 +81,7 @@ export function bestInsertion(
       seenEmptyType[type] = 1;
     }
     if (route.m + 1 > inst.vehMaxStops[v]!) continue;
-    let fits = true;
-    for (let d = 0; d < dims; d++) {
-      if (route.cumLoad[route.m * dims + d]! + inst.jobDemand[j * dims + d]! > inst.vehCapacity[v * dims + d]! + 1e-9) {
-        fits = false;
-        break;
-      }
-    }
-    if (!fits) continue;
+    if (!loadsCouldFit(route, j)) continue;
     for (let pos = 0; pos <= route.m; pos++) {
       if (opts.blinkRate > 0 && opts.rng && opts.rng.next() < opts.blinkRate) continue;
       const a = route.loc[pos]!;
@@ -106,6 +103,22 @@ export function bestInsertion(
   }
   return out;
 
+  /**
+   * Necessary condition for j to fit anywhere in the route: the load when leaving the start (every delivery
+   * aboard) and when arriving at the end (every pickup aboard) stay within capacity.
+   */
+  function loadsCouldFit(route: RouteState, job: number): boolean {
+    const v = route.vehicle;
+    const at = route.m * dims;
+    for (let d = 0; d < dims; d++) {
+      const cap = inst.vehCapacity[v * dims + d]! + 1e-9;
+      const startLoad = route.fDel[at + d]! + inst.jobDelivery[job * dims + d]!;
+      const endLoad = startLoad + route.fNet[at + d]! + inst.jobLoadDelta[job * dims + d]!;
+      if (startLoad > cap || endLoad > cap) return false;
+    }
+    return true;
+  }
+
   /** Keeps the cheapest candidate and the cheapest one in another route. */
   function offer(r: number, pos: number, delta: number): void {
     if (delta < out.delta) {
@@ -125,9 +138,7 @@ export function bestInsertion(
     const v = route.vehicle;
     if (inst.hasSkillLimits && inst.compat[v * inst.nJobs + j] === 0) return;
     if (route.m + 1 > inst.vehMaxStops[v]!) return;
-    for (let d = 0; d < dims; d++) {
-      if (route.cumLoad[route.m * dims + d]! + inst.jobDemand[j * dims + d]! > inst.vehCapacity[v * dims + d]! + 1e-9) return;
-    }
+    if (!loadsCouldFit(route, j)) return;
     if (opts.blinkRate > 0 && opts.rng && opts.rng.next() < opts.blinkRate) return;
     p.prefix(route, pos).job(j).range(route, pos + 1, route.m);
     if (!p.finish()) return;

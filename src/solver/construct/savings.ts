@@ -9,6 +9,7 @@
  */
 import { bestInsertion, type InsertionChoice } from './insertion.js';
 import { regretInsert } from './regret.js';
+import { PLAIN } from '../instance.js';
 import type { Proposal } from '../proposal.js';
 import type { SolutionState } from '../solution-state.js';
 
@@ -41,7 +42,7 @@ export function buildSavingsSolution(sol: SolutionState, p: Proposal, lambda = 1
   const routes: (number[] | null)[] = [];
   const routeOf = new Int32Array(nJobs).fill(-1);
   for (let j = 0; j < nJobs; j++) {
-    if (!feasibleForSomeType([j])) continue;
+    if (inst.jobKind[j] !== PLAIN || !feasibleForSomeType([j])) continue;
     routeOf[j] = routes.length;
     routes.push([j]);
   }
@@ -82,7 +83,7 @@ export function buildSavingsSolution(sol: SolutionState, p: Proposal, lambda = 1
   const built = routes.filter((r): r is number[] => r !== null);
   const size = (r: number[]): number => {
     let s = 0;
-    for (const j of r) for (let d = 0; d < inst.dims; d++) s += inst.jobDemand[j * inst.dims + d]!;
+    for (const j of r) s += inst.jobSize[j]!;
     return s;
   };
   built.sort((x, y) => size(y) - size(x) || y.length - x.length || x[0]! - y[0]!);

@@ -118,9 +118,7 @@ export function orderForInsertion(sol: SolutionState, rng: Random, jobs: number[
   for (const j of jobs) {
     if (kind < 0.35) key[j] = rng.next();
     else if (kind < 0.6) {
-      let s = 0;
-      for (let d = 0; d < inst.dims; d++) s += inst.jobDemand[j * inst.dims + d]!;
-      key[j] = -s;
+      key[j] = -inst.jobSize[j]!;
     } else if (kind < 0.8) key[j] = -inst.m.distance[depot * n + inst.jobLoc[j]!]!;
     else if (kind < 0.9) key[j] = inst.m.distance[depot * n + inst.jobLoc[j]!]!;
     else key[j] = inst.jobTwEnd[j]! - inst.jobTwStart[j]!;
