@@ -38,12 +38,19 @@ export class Proposal implements SegmentAcc {
   private readonly pieceKind = new Uint8Array(MAX_PIECES);
   private nPieces = 0;
   private readonly scratch: Int32Array;
+  private branchProposal: Proposal | null = null;
 
   constructor(private readonly inst: Instance) {
     this.del = new Float64Array(Math.max(1, inst.dims));
     this.net = new Float64Array(Math.max(1, inst.dims));
     this.peak = new Float64Array(Math.max(1, inst.dims));
     this.scratch = new Int32Array(inst.nJobs + 1);
+  }
+
+  /** A second candidate owned by this one, for scans that branch (copyFrom) from this one. */
+  get branch(): Proposal {
+    if (this.branchProposal === null) this.branchProposal = new Proposal(this.inst);
+    return this.branchProposal;
   }
 
   /** Starts a candidate for `vehicle` containing only its start. */
@@ -118,6 +125,55 @@ export class Proposal implements SegmentAcc {
     this.lastLoc = loc;
     this.record(null, j, j, 2);
     return this;
+  }
+
+  /**
+   * Appends the job at position i of `route`, extending the last piece when it ends at i − 1 of the same route:
+   * for scans that grow a candidate one stop at a time (pair insertion) without running out of pieces.
+   */
+  next(route: RouteState, i: number): this {
+    const last = this.nPieces - 1;
+    this.job(route.jobs[i - 1]!);
+    this.nPieces--;
+    if (last >= 0 && this.pieceKind[last] === 0 && this.pieceRoute[last] === route && this.pieceTo[last] === i - 1) {
+      this.pieceTo[last] = i;
+    } else this.record(route, i, i, 0);
+    return this;
+  }
+
+  /** Makes this candidate a copy of `other` (same instance), to branch a scan. O(pieces + dims). */
+  copyFrom(other: Proposal): this {
+    this.dur = other.dur;
+    this.tw = other.tw;
+    this.early = other.early;
+    this.late = other.late;
+    this.dist = other.dist;
+    this.stops = other.stops;
+    this.del.set(other.del);
+    this.net.set(other.net);
+    this.peak.set(other.peak);
+    this.multi = other.multi;
+    this.compatible = other.compatible;
+    this.vehicle = other.vehicle;
+    this.speed = other.speed;
+    this.lastLoc = other.lastLoc;
+    this.nPieces = other.nPieces;
+    for (let k = 0; k < other.nPieces; k++) {
+      this.pieceRoute[k] = other.pieceRoute[k]!;
+      this.pieceFrom[k] = other.pieceFrom[k]!;
+      this.pieceTo[k] = other.pieceTo[k]!;
+      this.pieceKind[k] = other.pieceKind[k]!;
+    }
+    return this;
+  }
+
+  /** True when the load so far already exceeds capacity somewhere: appending stops can only make it worse. */
+  overloaded(): boolean {
+    const inst = this.inst;
+    const dims = inst.dims;
+    const v = this.vehicle;
+    for (let d = 0; d < dims; d++) if (this.del[d]! + this.peak[d]! > inst.vehCapacity[v * dims + d]! + EPS) return true;
+    return false;
   }
 
   /** Appends the jobs at positions from..to (inclusive, forward) of `route`; nothing when from > to. */

@@ -2,10 +2,11 @@
  * Cheapest feasible insertion of one job, over every position of every route and one empty vehicle per vehicle
  * type. Used to finish the savings construction, by the ruin-and-recreate "recreate" step and by finalize.
  */
-import { PLAIN } from '../instance.js';
+import { PICKUP, PLAIN } from '../instance.js';
 import type { Proposal } from '../proposal.js';
 import type { Random } from '../random.js';
 import type { RouteState } from '../route-state.js';
+import { bestPairInsertion } from './pair-insertion.js';
 import type { SolutionState } from '../solution-state.js';
 
 /** From this many jobs on, search-time insertions try only positions next to a job's neighbours. */
@@ -16,8 +17,10 @@ export interface InsertionChoice {
   /** Cheapest feasible insertion into any other route than `route` (Infinity when none): for regret. */
   second: number;
   route: number;
-  /** Insert after this position (0..m). */
+  /** Insert after this position (0..m); for a shipment, its pickup. */
   pos: number;
+  /** A shipment's delivery goes after this position (current numbering, ≥ pos); −1 for a plain job. */
+  pos2: number;
 }
 
 export interface InsertionOptions {
@@ -37,7 +40,10 @@ export interface InsertionOptions {
   regret?: boolean;
 }
 
-/** Finds the cheapest feasible insertion of job j; route −1 when none. Writes into `out`. */
+/**
+ * Finds the cheapest feasible insertion of job j; route −1 when none. Writes into `out`. For a shipment half, the
+ * whole shipment is placed (pair-insertion.ts); apply the choice with `sol.place(j, out)`.
+ */
 export function bestInsertion(
   sol: SolutionState,
   j: number,
@@ -55,8 +61,10 @@ export function bestInsertion(
   out.second = Infinity;
   out.route = -1;
   out.pos = 0;
-  // Shipment halves are placed in pairs (not yet by this function).
-  if (inst.jobKind[j] !== PLAIN) return out;
+  if (inst.jobKind[j] !== PLAIN) {
+    return bestPairInsertion(sol, inst.jobKind[j] === PICKUP ? j : inst.jobSibling[j]!, p, opts, out);
+  }
+  out.pos2 = -1;
   const seenEmptyType = sol.typeSeen;
   seenEmptyType.fill(0);
   if (opts.granular) {

@@ -59,6 +59,13 @@ export function removeStrings(
   }
 }
 
+/** A shipment leaves its route whole: flags the other half of every flagged half (it is in the same route). */
+export function removeWholeShipments(sol: SolutionState, removed: Uint8Array): void {
+  const inst = sol.inst;
+  if (!inst.hasShipments) return;
+  for (let j = inst.nPlainJobs; j < inst.nJobs; j++) if (removed[j] === 1) removed[inst.jobSibling[j]!] = 1;
+}
+
 /** The seed job and its nearest routed neighbours. */
 export function removeRelated(sol: SolutionState, rng: Random, cbar: number, removed: Uint8Array, touched: Uint8Array): void {
   const inst = sol.inst;
