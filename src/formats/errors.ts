@@ -4,11 +4,12 @@
  */
 import type { Problem, SolveOptions } from '../solver/model.js';
 
-export type FormatName = 'json' | 'solomon' | 'cvrplib';
+export type FormatName = 'json' | 'solomon' | 'cvrplib' | 'lilim';
 
 export type FormatErrorCode =
   | 'malformed_solomon'
   | 'malformed_cvrplib'
+  | 'malformed_lilim'
   | 'invalid_problem_json'
   | 'unknown_format'
   | 'unreadable_file';
