@@ -1,6 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Job, Shipment, Vehicle } from '../../src/solver/model.js';
+import { compileInstance, DELIVERY, PICKUP } from '../../src/solver/instance.js';
+import { Proposal } from '../../src/solver/proposal.js';
+import { RouteState } from '../../src/solver/route-state.js';
+import { loadProfile } from '../../src/solver/schedule.js';
 import { solve } from '../../src/solver/solve.js';
 import { checkSolution, minimalTiming, type MatrixProblem } from './checker.js';
 
@@ -218,6 +222,39 @@ describe('shipments', () => {
         expect(JSON.stringify(b)).toBe(JSON.stringify(a));
       }),
       { numRuns: 20, seed: 13 },
+    );
+  });
+
+  it('load segments concatenate to the exact load walk', () => {
+    fc.assert(
+      fc.property(mixedArb, fc.array(fc.nat(), { minLength: 1, maxLength: 30 }), fc.nat(), (problem, picks, cut) => {
+        const inst = compileInstance(problem, undefined);
+        // A sequence of whole shipments in order and plain jobs, from the picks.
+        const seq: number[] = [];
+        const used = new Set<number>();
+        for (const x of picks) {
+          const j = x % inst.nJobs;
+          if (used.has(j) || inst.jobKind[j] === DELIVERY) continue;
+          used.add(j);
+          if (inst.jobKind[j] === PICKUP) seq.splice(x % (seq.length + 1), 0, j, inst.jobSibling[j]!);
+          else seq.splice(x % (seq.length + 1), 0, j);
+        }
+        const route = new RouteState(inst, 0);
+        route.setJobs(seq, seq.length);
+        const { start, after } = loadProfile(inst, seq, seq.length);
+        const peak = Math.max(start[0] ?? 0, ...after.map((l) => l[0] ?? 0));
+        expect(route.peakLoad(0)).toBeCloseTo(inst.dims > 0 ? peak : 0, 9);
+        // prefix(i) ⊕ suffix(i + 1) through a proposal gives the same peak.
+        const i = seq.length === 0 ? 0 : cut % (seq.length + 1);
+        const p = new Proposal(inst).prefix(route, i).range(route, i + 1, route.m);
+        expect(p.del[0]! + p.peak[0]!).toBeCloseTo(route.peakLoad(0), 9);
+        // openAfter counts the shipments under way after each position.
+        for (let k = 0; k <= seq.length; k++) {
+          const open = seq.slice(0, k).filter((j) => inst.jobKind[j] === PICKUP && !seq.slice(0, k).includes(inst.jobSibling[j]!)).length;
+          expect(route.openAfter[k]).toBe(open);
+        }
+      }),
+      { numRuns: 200, seed: 5 },
     );
   });
 });
