@@ -5,7 +5,8 @@
  * positions. Pruning keeps most pairs from being priced at all:
  *  - pickup positions stop once the earliest departure is past the pickup's last window (departures only grow);
  *  - delivery positions stop once the growing part has time warp, is over capacity, or leaves after the
- *    delivery's last window (appending stops cannot undo any of these);
+ *    delivery's last window (appending stops cannot undo any of these), and are skipped when the delivery would
+ *    be late or would make the rest of the route start after its latest start (cached backward segment);
  *  - with distance as the cost, the delta is the sum of the two detours, so positions whose detour alone cannot
  *    beat the bound are skipped before any segment is merged.
  */
@@ -61,6 +62,10 @@ export function scanPairPositions(
   }
   const pickupEnd = inst.jobTwEnd[pickup]!;
   const deliveryEnd = inst.jobTwEnd[delivery]!;
+  const deliveryStart = inst.jobTwStart[delivery]!;
+  const deliveryService = inst.jobServiceS[delivery]!;
+  const durM = inst.m.durationS;
+  const speed = route.speed;
   for (let a = 0; a <= m; a++) {
     const departure = route.fEarly[a]! + route.fDur[a]! - route.fTw[a]!;
     if (departure > pickupEnd + EPS || departure > deliveryEnd + EPS) break;
@@ -85,6 +90,14 @@ export function scanPairPositions(
       } else if (distanceOnly) {
         const together = dist[x * n + lp]! + dist[lp * n + ld]! + dist[ld * n + y]! - dist[x * n + y]!;
         if (together + extra >= bound) continue;
+      }
+      // Quick time rejects before branching: the delivery's window, then the latest start of the rest.
+      const lastLoc = b === a ? lp : route.loc[b]!;
+      const arrival = p.early + p.dur + durM[lastLoc * n + ld]! * speed;
+      if (arrival > deliveryEnd + EPS) continue;
+      if (b < m) {
+        const leave = Math.max(arrival, deliveryStart) + deliveryService;
+        if (leave + durM[ld * n + route.loc[b + 1]!]! * speed > route.bLate[b + 1]! + EPS) continue;
       }
       q.copyFrom(p).job(delivery).range(route, b + 1, m);
       if (!q.finish()) continue;
