@@ -64,9 +64,13 @@ export class Proposal implements SegmentAcc {
     this.late = inst.vehShiftEnd[vehicle]!;
     this.dist = 0;
     this.stops = 0;
-    this.del.fill(0);
-    this.net.fill(0);
-    this.peak.fill(0);
+    // Plain loops: a native fill per tiny array costs more than the whole merge of a job.
+    const dims = inst.dims;
+    for (let d = 0; d < dims; d++) {
+      this.del[d] = 0;
+      this.net[d] = 0;
+      this.peak[d] = 0;
+    }
     this.multi = 0;
     this.compatible = true;
     this.lastLoc = inst.vehStartLoc[vehicle]!;

@@ -86,7 +86,7 @@ export class RouteState {
   bPeak: Float64Array;
   /**
    * openAfter[i], i in 0..m: shipments picked up at positions ≤ i and delivered after i. A route may be cut
-   * after i (2-opt*) only where it is 0.
+   * after i (2-opt*) only where it is 0. Kept (like pairCloseFrom) only when the problem has shipments.
    */
   openAfter: Int32Array;
   /**
@@ -172,8 +172,10 @@ export class RouteState {
     this.bDel.set(other.bDel.subarray(0, n * dims));
     this.bNet.set(other.bNet.subarray(0, n * dims));
     this.bPeak.set(other.bPeak.subarray(0, n * dims));
-    this.openAfter.set(other.openAfter.subarray(0, n));
-    this.pairCloseFrom.set(other.pairCloseFrom.subarray(0, n));
+    if (this.inst.hasShipments) {
+      this.openAfter.set(other.openAfter.subarray(0, n));
+      this.pairCloseFrom.set(other.pairCloseFrom.subarray(0, n));
+    }
     this.cumMulti.set(other.cumMulti.subarray(0, n));
     this.distance = other.distance;
     this.durationS = other.durationS;
@@ -251,8 +253,10 @@ export class RouteState {
           this.fNet[at] = net;
           this.fPeak[at] = net > this.fPeak[prev]! ? net : this.fPeak[prev]!;
         }
-        const kind = inst.jobKind[j]!;
-        this.openAfter[i] = this.openAfter[i - 1]! + (kind === PICKUP ? 1 : kind === DELIVERY ? -1 : 0);
+        if (inst.hasShipments) {
+          const kind = inst.jobKind[j]!;
+          this.openAfter[i] = this.openAfter[i - 1]! + (kind === PICKUP ? 1 : kind === DELIVERY ? -1 : 0);
+        }
         this.cumMulti[i] = this.cumMulti[i - 1]! + inst.jobMultiTw[j]!;
       } else {
         mergeInto(acc, durM[a * n + b]! * speed, 0, 0, inst.vehShiftStart[v]!, inst.vehShiftEnd[v]!);
@@ -312,8 +316,6 @@ export class RouteState {
         }
         this.pairCloseFrom[i] = close;
       }
-    } else {
-      for (let i = m; i >= 1; i--) this.pairCloseFrom[i] = m + 2;
     }
 
     // Backward over jobs only: segment i..m = node(i) ⊕ segment(i + 1..m).

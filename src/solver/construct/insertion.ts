@@ -2,7 +2,7 @@
  * Cheapest feasible insertion of one job, over every position of every route and one empty vehicle per vehicle
  * type. Used to finish the savings construction, by the ruin-and-recreate "recreate" step and by finalize.
  */
-import { PICKUP, PLAIN } from '../instance.js';
+import { PICKUP, PLAIN, type Instance } from '../instance.js';
 import type { Proposal } from '../proposal.js';
 import type { Random } from '../random.js';
 import type { RouteState } from '../route-state.js';
@@ -54,7 +54,6 @@ export function bestInsertion(
   const inst = sol.inst;
   const n = inst.m.size;
   const dist = inst.m.distance;
-  const dims = inst.dims;
   const u = inst.jobLoc[j]!;
   const distanceOnly = inst.objective === 'distance' && sol.ev.balanceWeight === 0;
   out.delta = Infinity;
@@ -89,7 +88,7 @@ export function bestInsertion(
       seenEmptyType[type] = 1;
     }
     if (route.m + 1 > inst.vehMaxStops[v]!) continue;
-    if (!loadsCouldFit(route, j)) continue;
+    if (!loadsCouldFit(inst, route, j)) continue;
     for (let pos = 0; pos <= route.m; pos++) {
       if (opts.blinkRate > 0 && opts.rng && opts.rng.next() < opts.blinkRate) continue;
       const a = route.loc[pos]!;
@@ -111,22 +110,6 @@ export function bestInsertion(
   }
   return out;
 
-  /**
-   * Necessary condition for j to fit anywhere in the route: the load when leaving the start (every delivery
-   * aboard) and when arriving at the end (every pickup aboard) stay within capacity.
-   */
-  function loadsCouldFit(route: RouteState, job: number): boolean {
-    const v = route.vehicle;
-    const at = route.m * dims;
-    for (let d = 0; d < dims; d++) {
-      const cap = inst.vehCapacity[v * dims + d]! + 1e-9;
-      const startLoad = route.fDel[at + d]! + inst.jobDelivery[job * dims + d]!;
-      const endLoad = startLoad + route.fNet[at + d]! + inst.jobLoadDelta[job * dims + d]!;
-      if (startLoad > cap || endLoad > cap) return false;
-    }
-    return true;
-  }
-
   /** Keeps the cheapest candidate and the cheapest one in another route. */
   function offer(r: number, pos: number, delta: number): void {
     if (delta < out.delta) {
@@ -146,10 +129,27 @@ export function bestInsertion(
     const v = route.vehicle;
     if (inst.hasSkillLimits && inst.compat[v * inst.nJobs + j] === 0) return;
     if (route.m + 1 > inst.vehMaxStops[v]!) return;
-    if (!loadsCouldFit(route, j)) return;
+    if (!loadsCouldFit(inst, route, j)) return;
     if (opts.blinkRate > 0 && opts.rng && opts.rng.next() < opts.blinkRate) return;
     p.prefix(route, pos).job(j).range(route, pos + 1, route.m);
     if (!p.finish()) return;
     offer(r, pos, sol.delta(r, p, -1, null));
   }
+}
+
+/**
+ * Necessary condition for job j to fit anywhere in the route: the load when leaving the start (every delivery
+ * aboard) and when arriving at the end (every pickup aboard) stay within capacity.
+ */
+function loadsCouldFit(inst: Instance, route: RouteState, j: number): boolean {
+  const v = route.vehicle;
+  const dims = inst.dims;
+  const at = route.m * dims;
+  for (let d = 0; d < dims; d++) {
+    const cap = inst.vehCapacity[v * dims + d]! + 1e-9;
+    const startLoad = route.fDel[at + d]! + inst.jobDelivery[j * dims + d]!;
+    const endLoad = startLoad + route.fNet[at + d]! + inst.jobLoadDelta[j * dims + d]!;
+    if (startLoad > cap || endLoad > cap) return false;
+  }
+  return true;
 }

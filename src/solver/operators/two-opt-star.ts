@@ -25,7 +25,7 @@ export const twoOptStar: Operator = {
       const r2 = sol.jobRoute[v]!;
       if (r2 < 0 || r2 === r1) continue;
       const j = sol.jobPos[v]!;
-      if (sol.routes[r1]!.openAfter[i] !== 0 || sol.routes[r2]!.openAfter[j - 1] !== 0) continue;
+      if (inst.hasShipments && (sol.routes[r1]!.openAfter[i] !== 0 || sol.routes[r2]!.openAfter[j - 1] !== 0)) continue;
       if (!build(ctx, r1, i, r2, j)) continue;
       const delta = sol.delta(r1, ctx.p1, r2, ctx.p2);
       if (delta < best.delta) record(best, twoOptStar, delta, r1, r2, i, j, 0, 0);

@@ -22,7 +22,7 @@ export const twoOpt: Operator = {
       if (sol.jobRoute[v] !== r) continue;
       const j = sol.jobPos[v]!;
       if (j <= i + 1) continue;
-      if (sol.routes[r]!.pairCloseFrom[i + 1]! <= j) continue;
+      if (inst.hasShipments && sol.routes[r]!.pairCloseFrom[i + 1]! <= j) continue;
       if (!build(ctx, r, i, j)) continue;
       const delta = sol.delta(r, ctx.p1, -1, null);
       if (delta < best.delta) record(best, twoOpt, delta, r, r, i, j, 0, 0);
