@@ -153,9 +153,12 @@ export class Proposal implements SegmentAcc {
     this.late = other.late;
     this.dist = other.dist;
     this.stops = other.stops;
-    this.del.set(other.del);
-    this.net.set(other.net);
-    this.peak.set(other.peak);
+    const dims = this.inst.dims;
+    for (let d = 0; d < dims; d++) {
+      this.del[d] = other.del[d]!;
+      this.net[d] = other.net[d]!;
+      this.peak[d] = other.peak[d]!;
+    }
     this.multi = other.multi;
     this.compatible = other.compatible;
     this.vehicle = other.vehicle;
