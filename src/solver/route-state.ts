@@ -53,6 +53,9 @@ export function mergeInto(acc: SegmentAcc, edgeS: number, dur: number, tw: numbe
   acc.late = newLate;
 }
 
+/** Next RouteState.stamp. */
+let nextStamp = 1;
+
 /** deliveryPos[j]: position of delivery j in the route being updated (scratch shared by every RouteState). */
 let deliveryPos = new Int32Array(0);
 
@@ -102,6 +105,11 @@ export class RouteState {
   durationS = 0;
   /** Objective cost of this route as priced by the Evaluator (0 when empty); set by the solution state. */
   cost = 0;
+  /**
+   * Identity of the content: a fresh number at every update(), carried over by copyFrom. Two routes with the same
+   * stamp hold the same jobs and caches (nothing changes a route but update()).
+   */
+  stamp = 0;
 
   constructor(
     private readonly inst: Instance,
@@ -150,36 +158,48 @@ export class RouteState {
     this.update();
   }
 
+  /**
+   * Becomes a copy of `other`. Free when this already holds the same content (same stamp): the search copies whole
+   * solutions back and forth while a step changes only a few routes.
+   */
   copyFrom(other: RouteState): void {
+    if (this.stamp === other.stamp) return;
     this.ensureCapacity(other.m);
     const n = other.m + 2;
     this.m = other.m;
-    this.jobs.set(other.jobs.subarray(0, other.m));
-    this.loc.set(other.loc.subarray(0, n));
-    this.fDur.set(other.fDur.subarray(0, n));
-    this.fTw.set(other.fTw.subarray(0, n));
-    this.fEarly.set(other.fEarly.subarray(0, n));
-    this.fLate.set(other.fLate.subarray(0, n));
-    this.bDur.set(other.bDur.subarray(0, n));
-    this.bTw.set(other.bTw.subarray(0, n));
-    this.bEarly.set(other.bEarly.subarray(0, n));
-    this.bLate.set(other.bLate.subarray(0, n));
-    this.cumDist.set(other.cumDist.subarray(0, n));
-    const dims = Math.max(1, this.inst.dims);
-    this.fDel.set(other.fDel.subarray(0, n * dims));
-    this.fNet.set(other.fNet.subarray(0, n * dims));
-    this.fPeak.set(other.fPeak.subarray(0, n * dims));
-    this.bDel.set(other.bDel.subarray(0, n * dims));
-    this.bNet.set(other.bNet.subarray(0, n * dims));
-    this.bPeak.set(other.bPeak.subarray(0, n * dims));
-    if (this.inst.hasShipments) {
-      this.openAfter.set(other.openAfter.subarray(0, n));
-      this.pairCloseFrom.set(other.pairCloseFrom.subarray(0, n));
+    for (let i = 0; i < other.m; i++) this.jobs[i] = other.jobs[i]!;
+    for (let i = 0; i < n; i++) {
+      this.loc[i] = other.loc[i]!;
+      this.fDur[i] = other.fDur[i]!;
+      this.fTw[i] = other.fTw[i]!;
+      this.fEarly[i] = other.fEarly[i]!;
+      this.fLate[i] = other.fLate[i]!;
+      this.bDur[i] = other.bDur[i]!;
+      this.bTw[i] = other.bTw[i]!;
+      this.bEarly[i] = other.bEarly[i]!;
+      this.bLate[i] = other.bLate[i]!;
+      this.cumDist[i] = other.cumDist[i]!;
+      this.cumMulti[i] = other.cumMulti[i]!;
     }
-    this.cumMulti.set(other.cumMulti.subarray(0, n));
+    const nd = n * Math.max(1, this.inst.dims);
+    for (let i = 0; i < nd; i++) {
+      this.fDel[i] = other.fDel[i]!;
+      this.fNet[i] = other.fNet[i]!;
+      this.fPeak[i] = other.fPeak[i]!;
+      this.bDel[i] = other.bDel[i]!;
+      this.bNet[i] = other.bNet[i]!;
+      this.bPeak[i] = other.bPeak[i]!;
+    }
+    if (this.inst.hasShipments) {
+      for (let i = 0; i < n; i++) {
+        this.openAfter[i] = other.openAfter[i]!;
+        this.pairCloseFrom[i] = other.pairCloseFrom[i]!;
+      }
+    }
     this.distance = other.distance;
     this.durationS = other.durationS;
     this.cost = other.cost;
+    this.stamp = other.stamp;
   }
 
   private ensureCapacity(len: number): void {
@@ -211,6 +231,7 @@ export class RouteState {
 
   /** Recomputes every cache from `jobs`: O(m · dims). */
   update(): void {
+    this.stamp = nextStamp++;
     const inst = this.inst;
     const v = this.vehicle;
     const m = this.m;
