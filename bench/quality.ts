@@ -1,11 +1,12 @@
 /**
  * Solver quality on published instances, one instance at a time in this one thread:
  *
- *   npm run bench:quality -- --set solomon|cvrp --time 10 --minimize cost|vehicles [--instances C101,R101] [--seed 1]
+ *   npm run bench:quality -- --set solomon|cvrp|pdptw --time 10 --minimize cost|vehicles [--instances C101,R101] [--seed 1]
  *                            [--ls-only] [--fresh-process]
  *
  * Every solution is replayed by the independent checker (bench/check-solution.ts). Prints the table and summary
- * rows and writes both to bench/results/ as markdown and JSON.
+ * rows and writes both to bench/results/ as markdown and JSON. `pdptw` is the 56 Li & Lim 100-node instances
+ * (data/pdptw/, best known hierarchical: vehicles, then distance; the gap is the distance gap).
  * `--minimize vehicles` is judged hierarchically, as its best-known values are: fewer vehicles wins, distance only
  * breaks a tie, so the distance gap is given only where the vehicle count equals the best-known one.
  * `--fresh-process` also solves each instance in a fresh process of the compiled CLI (`node bin/milkrun.js solve
@@ -21,7 +22,7 @@ import type { Minimize, Solution } from '../src/solver/model.js';
 import { solve } from '../src/solver/solve.js';
 import { checkSolution, readCheckInstance } from './check-solution.js';
 
-type BenchSet = 'solomon' | 'cvrp';
+type BenchSet = 'solomon' | 'cvrp' | 'pdptw';
 
 interface Bks {
   vehicles?: number;
@@ -91,7 +92,7 @@ function parseCli() {
     },
   });
   const set = values.set as BenchSet;
-  if (set !== 'solomon' && set !== 'cvrp') throw new Error(`--set must be solomon or cvrp, got ${values.set}`);
+  if (set !== 'solomon' && set !== 'cvrp' && set !== 'pdptw') throw new Error(`--set must be solomon, cvrp or pdptw, got ${values.set}`);
   const minimize = values.minimize as Minimize;
   if (minimize !== 'cost' && minimize !== 'vehicles') throw new Error(`--minimize must be cost or vehicles, got ${values.minimize}`);
   const timeS = Number(values.time);
@@ -103,7 +104,7 @@ function parseCli() {
 }
 
 function readBks(set: BenchSet, minimize: Minimize): Map<string, Bks> {
-  const text = readFileSync(new URL(`data/${set === 'solomon' ? 'solomon' : 'cvrp'}/bks.csv`, ROOT), 'utf8');
+  const text = readFileSync(new URL(`data/${set}/bks.csv`, ROOT), 'utf8');
   const [header, ...lines] = text.trim().split(/\r?\n/);
   const cols = header!.split(',');
   const col = (name: string): number => cols.indexOf(name);
@@ -114,6 +115,8 @@ function readBks(set: BenchSet, minimize: Minimize): Map<string, Bks> {
     const instance = cells[0]!.toUpperCase();
     if (set === 'cvrp') {
       out.set(instance, { distance: Number(cells[col('cost')]) });
+    } else if (set === 'pdptw') {
+      out.set(instance, { vehicles: Number(cells[col('vehicles')]), distance: Number(cells[col('distance')]) });
     } else if (minimize === 'vehicles') {
       out.set(instance, { vehicles: Number(cells[1]), distance: Number(cells[2]) });
     } else {
@@ -125,13 +128,14 @@ function readBks(set: BenchSet, minimize: Minimize): Map<string, Bks> {
 
 export function instanceClass(set: BenchSet, name: string): string {
   if (set === 'cvrp') return 'X';
+  if (set === 'pdptw') return /^(lrc|lr|lc)\d/i.exec(name)?.[0].toLowerCase() ?? 'other';
   const m = /^(RC|R|C)(\d)/.exec(name);
   return m ? `${m[1]}${m[2]}` : 'other';
 }
 
 function listInstances(set: BenchSet, only: string[] | undefined): { name: string; path: string }[] {
   const dir = new URL(`data/${set}/`, ROOT);
-  const ext = set === 'solomon' ? '.txt' : '.vrp';
+  const ext = set === 'cvrp' ? '.vrp' : '.txt';
   const all = readdirSync(dir)
     .filter((f) => f.endsWith(ext))
     .map((f) => ({ name: f.slice(0, -ext.length), path: new URL(f, dir).pathname }))
@@ -173,7 +177,7 @@ function tableMarkdown(rows: QualityRow[]): string[] {
   return lines;
 }
 
-function summaryMarkdown(rows: QualityRow[], minimize: Minimize): string[] {
+function summaryMarkdown(rows: QualityRow[], minimize: Minimize, set: BenchSet): string[] {
   const classes = [...new Set(rows.map((r) => r.class))];
   const fresh = rows.every((r) => r.fresh !== undefined) && rows.length > 0;
   // Vehicles mode: the mean distance gap is over the instances at the best-known vehicle count only (`n=`).
@@ -197,7 +201,7 @@ function summaryMarkdown(rows: QualityRow[], minimize: Minimize): string[] {
   const infeasible = rows.filter((r) => !r.feasible).length;
   const unassigned = rows.reduce((s, r) => s + r.unassigned, 0);
   lines.push('', `Feasible: ${rows.length - infeasible}/${rows.length}; unassigned jobs in all: ${unassigned}.`);
-  if (minimize === 'vehicles') {
+  if (minimize === 'vehicles' || set === 'pdptw') {
     const cnv = rows.reduce((s, r) => s + r.vehicles, 0);
     const ctd = rows.reduce((s, r) => s + r.distance, 0);
     const bksCnv = rows.reduce((s, r) => s + (r.bksVehicles ?? 0), 0);
@@ -271,12 +275,12 @@ async function main(): Promise<void> {
     '',
     `Date ${date}. Command: \`npm run bench:quality -- ${process.argv.slice(2).join(' ')}\`. One thread, one instance at a time.${commit ? ` Commit ${commit}.` : ''}`,
     '',
-    ...summaryMarkdown(rows, args.minimize),
+    ...summaryMarkdown(rows, args.minimize, args.set),
     '',
     ...tableMarkdown(rows),
     '',
   ].join('\n');
-  log(`\n${summaryMarkdown(rows, args.minimize).join('\n')}`);
+  log(`\n${summaryMarkdown(rows, args.minimize, args.set).join('\n')}`);
   const dir = new URL('bench/results/', ROOT);
   mkdirSync(dir, { recursive: true });
   const base = `quality-${args.set}-${args.minimize}-${mode}-${date.slice(0, 19).replace(/:/g, '')}`;

@@ -13,7 +13,7 @@ interface CommandEntry {
 
 export const COMMANDS: Record<string, CommandEntry> = {
   solve: {
-    usage: 'solve FILE|- [--time 5] [--seed 1] [--minimize cost|vehicles] [--format json|solomon|cvrplib|vroom] [--plan]',
+    usage: 'solve FILE|- [--time 5] [--seed 1] [--minimize cost|vehicles] [--format json|solomon|cvrplib|lilim|vroom] [--plan]',
     summary: 'solve a problem JSON, VROOM JSON, Solomon .txt or CVRPLIB .vrp file (- reads stdin) and print the solution JSON',
     load: () => import('./commands/solve.js'),
   },

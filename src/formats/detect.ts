@@ -9,5 +9,9 @@ export function detectFormat(text: string): FormatName | undefined {
     return 'cvrplib';
   }
   if (/^\s*VEHICLE\s*$/m.test(head) && /^\s*CUSTOMER\s*$/m.test(head)) return 'solomon';
+  // Li & Lim: "vehicles capacity speed", then rows of 9 numbers (id x y demand ready due service pickup delivery).
+  const [first, second] = head.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
+  const numbers = (l: string | undefined): number => (l && /^[-\d.\s]+$/.test(l) ? l.split(/\s+/).length : 0);
+  if (numbers(first) === 3 && numbers(second) === 9) return 'lilim';
   return undefined;
 }

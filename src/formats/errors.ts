@@ -4,11 +4,12 @@
  */
 import type { Problem, SolveOptions } from '../solver/model.js';
 
-export type FormatName = 'json' | 'solomon' | 'cvrplib' | 'vroom';
+export type FormatName = 'json' | 'solomon' | 'cvrplib' | 'lilim' | 'vroom';
 
 export type FormatErrorCode =
   | 'malformed_solomon'
   | 'malformed_cvrplib'
+  | 'malformed_lilim'
   | 'invalid_problem_json'
   | 'invalid_vroom_problem'
   | 'unknown_format'

@@ -27,7 +27,25 @@ const jobSchema = z.strictObject({
   location: locationSchema,
   serviceS: nonNegative.optional(),
   timeWindows: z.array(timeWindowSchema).optional(),
+  delivery: z.array(nonNegative).optional(),
   demand: z.array(nonNegative).optional(),
+  pickup: z.array(nonNegative).optional(),
+  priority: z.int().min(0).max(10).optional(),
+  skills: z.array(z.string()).optional(),
+});
+
+const shipmentStepSchema = z.strictObject({
+  id: z.string().min(1).optional(),
+  location: locationSchema,
+  serviceS: nonNegative.optional(),
+  timeWindows: z.array(timeWindowSchema).optional(),
+});
+
+const shipmentSchema = z.strictObject({
+  id: z.string().min(1),
+  pickup: shipmentStepSchema,
+  delivery: shipmentStepSchema,
+  amount: z.array(nonNegative).optional(),
   priority: z.int().min(0).max(10).optional(),
   skills: z.array(z.string()).optional(),
 });
@@ -88,23 +106,37 @@ function flatten(m: MatrixInput): Float64Array {
 export const problemFileSchema = z
   .strictObject({
     jobs: z.array(jobSchema),
+    shipments: z.array(shipmentSchema).optional(),
     vehicles: z.array(vehicleSchema).min(1),
     matrices: matricesSchema.optional(),
     averageSpeedKmh: z.number().positive().optional(),
     options: optionsSchema.optional(),
   })
   .superRefine((p, ctx) => {
-    const seen = new Map<string, number>();
-    p.jobs.forEach((job, i) => {
-      const first = seen.get(job.id);
-      if (first !== undefined) ctx.addIssue({ code: 'custom', path: ['jobs', i, 'id'], message: `duplicate job id "${job.id}" (also jobs[${first}])` });
-      else seen.set(job.id, i);
-      const windows = job.timeWindows ?? [];
-      for (let w = 1; w < windows.length; w++) {
-        if (windows[w]!.start <= windows[w - 1]!.end) {
-          ctx.addIssue({ code: 'custom', path: ['jobs', i, 'timeWindows', w, 'start'], message: 'time windows must be sorted and disjoint' });
+    const seen = new Map<string, string>();
+    const checkWindows = (windows: readonly { start: number; end: number }[] | undefined, path: (string | number)[]): void => {
+      const list = windows ?? [];
+      for (let w = 1; w < list.length; w++) {
+        if (list[w]!.start <= list[w - 1]!.end) {
+          ctx.addIssue({ code: 'custom', path: [...path, 'timeWindows', w, 'start'], message: 'time windows must be sorted and disjoint' });
         }
       }
+    };
+    p.jobs.forEach((job, i) => {
+      const first = seen.get(job.id);
+      if (first !== undefined) ctx.addIssue({ code: 'custom', path: ['jobs', i, 'id'], message: `duplicate job id "${job.id}" (also ${first})` });
+      else seen.set(job.id, `jobs[${i}]`);
+      if (job.demand && job.delivery) {
+        ctx.addIssue({ code: 'custom', path: ['jobs', i, 'demand'], message: 'give "delivery" or its alias "demand", not both' });
+      }
+      checkWindows(job.timeWindows, ['jobs', i]);
+    });
+    (p.shipments ?? []).forEach((s, i) => {
+      const first = seen.get(s.id);
+      if (first !== undefined) ctx.addIssue({ code: 'custom', path: ['shipments', i, 'id'], message: `duplicate id "${s.id}" (also ${first})` });
+      else seen.set(s.id, `shipments[${i}]`);
+      checkWindows(s.pickup.timeWindows, ['shipments', i, 'pickup']);
+      checkWindows(s.delivery.timeWindows, ['shipments', i, 'delivery']);
     });
     const vehicleIds = new Set<string>();
     p.vehicles.forEach((v, i) => {
@@ -130,6 +162,10 @@ export const problemFileSchema = z
       else if (size !== undefined && loc.index >= size) ctx.addIssue({ code: 'custom', path: [...path, 'index'], message: `${loc.index} is outside the ${size}×${size} matrices` });
     };
     p.jobs.forEach((job, i) => checkIndex(job.location, ['jobs', i, 'location']));
+    (p.shipments ?? []).forEach((s, i) => {
+      checkIndex(s.pickup.location, ['shipments', i, 'pickup', 'location']);
+      checkIndex(s.delivery.location, ['shipments', i, 'delivery', 'location']);
+    });
     p.vehicles.forEach((v, i) => {
       checkIndex(v.start, ['vehicles', i, 'start']);
       checkIndex(v.end, ['vehicles', i, 'end']);

@@ -1,5 +1,6 @@
 /** One entry for every reader: text (plus an optional forced format) in, a problem or a FormatError out. */
 import { parseCvrplib } from './cvrplib.js';
+import { parseLilim } from './lilim.js';
 import { detectFormat } from './detect.js';
 import type { FormatName, ParseResult } from './errors.js';
 import { parseProblemJson } from './problem-json.js';
@@ -11,6 +12,7 @@ const READERS: Record<FormatName, (text: string) => ParseResult> = {
   solomon: parseSolomon,
   cvrplib: parseCvrplib,
   vroom: parseVroom,
+  lilim: parseLilim,
 };
 
 export const FORMAT_NAMES = Object.keys(READERS) as FormatName[];
@@ -24,7 +26,7 @@ export function readProblem(input: string, format?: FormatName): ParseResult {
       ok: false,
       error: {
         code: 'unknown_format',
-        message: 'unrecognised file: expected problem JSON, VROOM JSON, a Solomon .txt or a CVRPLIB .vrp file (or pass --format)',
+        message: 'unrecognised file: expected problem JSON, VROOM JSON, a Solomon .txt, a CVRPLIB .vrp or a Li & Lim PDPTW .txt file (or pass --format)',
       },
     };
   }

@@ -7,6 +7,7 @@
  *  3. give each job still unassigned its reason code.
  */
 import { bestInsertion, type InsertionChoice } from './construct/insertion.js';
+import { DELIVERY, PLAIN } from './instance.js';
 import type { UnassignedReason } from './model.js';
 import type { Proposal } from './proposal.js';
 import { aloneFailure, exactRouteTiming } from './schedule.js';
@@ -19,23 +20,39 @@ export function repairInfeasibleRoutes(sol: SolutionState): void {
     let len = route.m;
     if (len === 0) continue;
     const seq = Array.from(route.jobs.subarray(0, len));
-    while (len > 0 && !exactRouteTiming(inst, route.vehicle, seq, len).feasible) len--;
+    while (len > 0 && !exactRouteTiming(inst, route.vehicle, seq, len).feasible) {
+      len--;
+      if (inst.hasShipments) len = dropPartialShipments(inst, seq, len);
+    }
     if (len < route.m) sol.setRoute(r, seq, len);
   }
 }
 
+/** Compacts seq[0..len) to the stops whose shipment is entirely in it (plain jobs stay); returns the new length. */
+function dropPartialShipments(inst: SolutionState['inst'], seq: number[], len: number): number {
+  const kept = new Set<number>();
+  for (let k = 0; k < len; k++) kept.add(seq[k]!);
+  let out = 0;
+  for (let k = 0; k < len; k++) {
+    const j = seq[k]!;
+    if (inst.jobKind[j] === PLAIN || kept.has(inst.jobSibling[j]!)) seq[out++] = j;
+  }
+  return out;
+}
+
 export function insertLeftovers(sol: SolutionState, p: Proposal): void {
   const inst = sol.inst;
-  const choice: InsertionChoice = { delta: 0, second: 0, route: -1, pos: 0 };
+  const choice: InsertionChoice = { delta: 0, second: 0, route: -1, pos: 0, pos2: -1 };
   for (;;) {
     // Highest priority first; among equals the cheapest insertion.
     let bestJob = -1;
     let bestRoute = -1;
     let bestPos = 0;
+    let bestPos2 = -1;
     let bestDelta = Infinity;
     let bestPriority = -1;
     for (let j = 0; j < inst.nJobs; j++) {
-      if (sol.jobRoute[j] !== -1) continue;
+      if (sol.jobRoute[j] !== -1 || inst.jobKind[j] === DELIVERY) continue;
       const pr = inst.jobPriority[j]!;
       if (pr < bestPriority) continue;
       bestInsertion(sol, j, p, { allowEmpty: true, blinkRate: 0 }, choice);
@@ -45,11 +62,12 @@ export function insertLeftovers(sol: SolutionState, p: Proposal): void {
         bestJob = j;
         bestRoute = choice.route;
         bestPos = choice.pos;
+        bestPos2 = choice.pos2;
         bestDelta = choice.delta;
       }
     }
     if (bestJob < 0) return;
-    sol.insert(bestJob, bestRoute, bestPos);
+    sol.place(bestJob, { route: bestRoute, pos: bestPos, pos2: bestPos2 });
   }
 }
 

@@ -1,15 +1,32 @@
 /**
  * The compiled problem: everything the search reads, in typed arrays indexed by job or vehicle number.
  * Built once per solve from the public `Problem`; never mutated afterwards.
+ *
+ * "Job" inside the solver means one stop (a node): numbers 0..nPlainJobs − 1 are the problem's jobs in order,
+ * then shipment s has its pickup at nPlainJobs + 2s and its delivery at nPlainJobs + 2s + 1.
  */
 import { buildMatrices, type TravelMatrices } from './matrix.js';
-import type { Problem } from './model.js';
+import type { Location, Problem, TimeWindow } from './model.js';
 
 export type CostObjective = 'distance' | 'duration' | 'cost';
 
+/** jobKind values: a plain job, a shipment's pickup half, a shipment's delivery half. */
+export const PLAIN = 0;
+export const PICKUP = 1;
+export const DELIVERY = 2;
+
 export interface Instance {
   problem: Problem;
+  /** Number of stops: plain jobs plus two per shipment. */
   nJobs: number;
+  /** Number of the problem's jobs (stops 0..nPlainJobs − 1). */
+  nPlainJobs: number;
+  nShipments: number;
+  hasShipments: boolean;
+  /** jobKind[j]: PLAIN, PICKUP or DELIVERY. */
+  jobKind: Uint8Array;
+  /** jobSibling[j]: the other half of j's shipment, −1 for a plain job. */
+  jobSibling: Int32Array;
   nVehicles: number;
   /** Number of capacity dimensions (the longest demand or capacity vector). */
   dims: number;
@@ -30,11 +47,22 @@ export interface Instance {
   /** 1 when job j has more than one window (the envelope check then needs an exact check after it). */
   jobMultiTw: Uint8Array;
   hasMultiTw: boolean;
-  /** demand[j * dims + d]. */
-  jobDemand: Float64Array;
+  /**
+   * Load data of stop j in dimension d, at [j * dims + d] (the load-segment model of route-state.ts):
+   * jobDelivery — amount loaded at the route's start and dropped at j (a plain job's delivery);
+   * jobLoadDelta — change of the load on board at j: pickup − delivery for a plain job, +amount at a shipment's
+   * pickup, −amount at its delivery.
+   */
+  jobDelivery: Float64Array;
+  jobLoadDelta: Float64Array;
+  /** Sum over dimensions of what stop j moves (delivery + pickup, or the shipment amount): an order key. */
+  jobSize: Float64Array;
   /** 1..10 (0 in the input counts as 5). */
   jobPriority: Int32Array;
-  /** Lexicographic weight of leaving job j unassigned: dominates every job of lower priority together. */
+  /**
+   * Lexicographic weight of leaving job j unassigned: dominates every job of lower priority together. A shipment
+   * counts as one job: each half carries half its weight.
+   */
   jobPenalty: Float64Array;
 
   /** compat[v * nJobs + j] = 1 when vehicle v has every skill job j needs. */
@@ -73,12 +101,69 @@ const NEIGHBOURS = 30;
 export function compileInstance(problem: Problem, objective: CostObjective | undefined): Instance {
   const { matrices: m, indexOf } = buildMatrices(problem);
   const jobs = problem.jobs;
+  const shipments = problem.shipments ?? [];
   const vehicles = problem.vehicles;
-  const nJobs = jobs.length;
+  const nPlainJobs = jobs.length;
+  const nShipments = shipments.length;
+  const nJobs = nPlainJobs + 2 * nShipments;
   const nVehicles = vehicles.length;
   let dims = 0;
-  for (const j of jobs) dims = Math.max(dims, j.demand?.length ?? 0);
+  for (const j of jobs) {
+    dims = Math.max(dims, j.delivery?.length ?? 0, j.demand?.length ?? 0, j.pickup?.length ?? 0);
+  }
+  for (const s of shipments) dims = Math.max(dims, s.amount?.length ?? 0);
   for (const v of vehicles) dims = Math.max(dims, v.capacity?.length ?? 0);
+
+  // One record per stop: a job, or a half of a shipment.
+  interface Stop {
+    location: Location;
+    serviceS: number;
+    timeWindows: TimeWindow[];
+    priority: number;
+    skills: string[];
+  }
+  const stops: Stop[] = [];
+  for (const job of jobs) {
+    stops.push({ location: job.location, serviceS: job.serviceS ?? 0, timeWindows: job.timeWindows ?? [], priority: job.priority ?? 0, skills: job.skills ?? [] });
+  }
+  for (const s of shipments) {
+    for (const half of [s.pickup, s.delivery]) {
+      stops.push({ location: half.location, serviceS: half.serviceS ?? 0, timeWindows: half.timeWindows ?? [], priority: s.priority ?? 0, skills: s.skills ?? [] });
+    }
+  }
+  const jobKind = new Uint8Array(nJobs);
+  const jobSibling = new Int32Array(nJobs).fill(-1);
+  const jobDelivery = new Float64Array(nJobs * dims);
+  const jobLoadDelta = new Float64Array(nJobs * dims);
+  const jobSize = new Float64Array(nJobs);
+  for (let j = 0; j < nPlainJobs; j++) {
+    const job = jobs[j]!;
+    const delivery = job.delivery ?? job.demand ?? [];
+    const pickup = job.pickup ?? [];
+    for (let d = 0; d < delivery.length; d++) {
+      jobDelivery[j * dims + d] = delivery[d]!;
+      jobLoadDelta[j * dims + d]! -= delivery[d]!;
+      jobSize[j]! += delivery[d]!;
+    }
+    for (let d = 0; d < pickup.length; d++) {
+      jobLoadDelta[j * dims + d]! += pickup[d]!;
+      jobSize[j]! += pickup[d]!;
+    }
+  }
+  for (let s = 0; s < nShipments; s++) {
+    const p = nPlainJobs + 2 * s;
+    jobKind[p] = PICKUP;
+    jobKind[p + 1] = DELIVERY;
+    jobSibling[p] = p + 1;
+    jobSibling[p + 1] = p;
+    const amount = shipments[s]!.amount ?? [];
+    for (let d = 0; d < amount.length; d++) {
+      jobLoadDelta[p * dims + d] = amount[d]!;
+      jobLoadDelta[(p + 1) * dims + d] = -amount[d]!;
+      jobSize[p]! += amount[d]!;
+      jobSize[p + 1]! += amount[d]!;
+    }
+  }
 
   const jobLoc = new Int32Array(nJobs);
   const jobServiceS = new Float64Array(nJobs);
@@ -88,7 +173,6 @@ export function compileInstance(problem: Problem, objective: CostObjective | und
   const starts: number[] = [];
   const ends: number[] = [];
   const jobMultiTw = new Uint8Array(nJobs);
-  const jobDemand = new Float64Array(nJobs * dims);
   const jobPriority = new Int32Array(nJobs);
   const skillIds = new Map<string, number>();
   const skillId = (s: string): number => {
@@ -101,10 +185,10 @@ export function compileInstance(problem: Problem, objective: CostObjective | und
   };
   const jobSkills: number[][] = [];
   for (let j = 0; j < nJobs; j++) {
-    const job = jobs[j]!;
+    const job = stops[j]!;
     jobLoc[j] = indexOf(job.location);
-    jobServiceS[j] = job.serviceS ?? 0;
-    const windows = job.timeWindows ?? [];
+    jobServiceS[j] = job.serviceS;
+    const windows = job.timeWindows;
     twOffset[j] = starts.length;
     for (const w of windows) {
       starts.push(w.start);
@@ -113,11 +197,9 @@ export function compileInstance(problem: Problem, objective: CostObjective | und
     jobTwStart[j] = windows.length ? windows[0]!.start : -Infinity;
     jobTwEnd[j] = windows.length ? windows[windows.length - 1]!.end : Infinity;
     jobMultiTw[j] = windows.length > 1 ? 1 : 0;
-    const demand = job.demand ?? [];
-    for (let d = 0; d < demand.length; d++) jobDemand[j * dims + d] = demand[d]!;
-    const p = job.priority ?? 0;
+    const p = job.priority;
     jobPriority[j] = p === 0 ? 5 : p;
-    jobSkills.push((job.skills ?? []).map(skillId));
+    jobSkills.push(job.skills.map(skillId));
   }
   twOffset[nJobs] = starts.length;
 
@@ -177,8 +259,10 @@ export function compileInstance(problem: Problem, objective: CostObjective | und
   }
 
   // Priority weights, lowest level 1; each level outweighs all lower-priority jobs together.
+  // A shipment's halves count half a job each.
+  const unitShare = (j: number): number => (jobKind[j] === PLAIN ? 1 : 0.5);
   const levelCount = new Map<number, number>();
-  for (let j = 0; j < nJobs; j++) levelCount.set(jobPriority[j]!, (levelCount.get(jobPriority[j]!) ?? 0) + 1);
+  for (let j = 0; j < nJobs; j++) levelCount.set(jobPriority[j]!, (levelCount.get(jobPriority[j]!) ?? 0) + unitShare(j));
   const levels = [...levelCount.keys()].sort((a, b) => a - b);
   const levelWeight = new Map<number, number>();
   let lowerTotal = 0;
@@ -188,17 +272,17 @@ export function compileInstance(problem: Problem, objective: CostObjective | und
     lowerTotal += w * levelCount.get(p)!;
   }
   const jobPenalty = new Float64Array(nJobs);
-  for (let j = 0; j < nJobs; j++) jobPenalty[j] = levelWeight.get(jobPriority[j]!)!;
+  for (let j = 0; j < nJobs; j++) jobPenalty[j] = levelWeight.get(jobPriority[j]!)! * unitShare(j);
 
   const k = Math.min(NEIGHBOURS, Math.max(0, nJobs - 1));
   const neighbours = buildNeighbours(nJobs, k, jobLoc, m);
 
   return {
-    problem, nJobs, nVehicles, dims, m,
+    problem, nJobs, nPlainJobs, nShipments, hasShipments: nShipments > 0, jobKind, jobSibling, nVehicles, dims, m,
     jobLoc, jobServiceS, jobTwStart, jobTwEnd, twOffset,
     twStarts: Float64Array.from(starts), twEnds: Float64Array.from(ends),
     jobMultiTw, hasMultiTw: jobMultiTw.some((x) => x === 1),
-    jobDemand, jobPriority, jobPenalty, compat, hasSkillLimits,
+    jobDelivery, jobLoadDelta, jobSize, jobPriority, jobPenalty, compat, hasSkillLimits,
     vehStartLoc, vehEndLoc, vehHasStart, vehHasEnd, vehShiftStart, vehShiftEnd, vehCapacity, vehMaxStops,
     vehMaxDurationS, vehMaxDistance, vehFixedCost, vehCostPerHour, vehCostPerKm, vehSpeed, vehType,
     neighbours, k,

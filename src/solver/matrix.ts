@@ -68,6 +68,10 @@ export function buildMatrices(problem: Problem): { matrices: TravelMatrices; ind
     }
   };
   for (const j of problem.jobs) register(j.location);
+  for (const s of problem.shipments ?? []) {
+    register(s.pickup.location);
+    register(s.delivery.location);
+  }
   for (const v of problem.vehicles) {
     register(v.start);
     register(v.end);

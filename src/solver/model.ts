@@ -23,14 +23,48 @@ export interface Job {
   serviceS?: number;
   /** Allowed service-start windows, sorted and disjoint. Empty or absent: any time. */
   timeWindows?: TimeWindow[];
-  /** Amounts per dimension (kg, items, volume ...). Same length as every vehicle's capacity; missing dims count 0. */
+  /**
+   * Amounts per dimension (kg, items, volume ...) loaded at the start and dropped here. Same length as every
+   * vehicle's capacity; missing dims count 0. `demand` is an alias of `delivery` (give one of them).
+   */
+  delivery?: number[];
+  /** Alias of `delivery`, kept for existing callers. */
   demand?: number[];
+  /** Amounts collected here and carried to the route's end. */
+  pickup?: number[];
   /**
    * 0–10. 0 means unset and counts as 5. A job is never dropped to serve jobs of lower priority:
    * the objective first maximises the sum of served priorities.
    */
   priority?: number;
   /** Skills a vehicle must all have to serve the job. */
+  skills?: string[];
+}
+
+/** One half of a shipment: where and when its amount is collected or dropped. */
+export interface ShipmentStep {
+  /** Optional caller id of this half, echoed as the step's `job` (else the shipment id is). */
+  id?: string;
+  location: Location;
+  serviceS?: number;
+  /** Allowed service-start windows, sorted and disjoint. Empty or absent: any time. */
+  timeWindows?: TimeWindow[];
+}
+
+/**
+ * A pickup-and-delivery order: `amount` is collected at `pickup` and dropped at `delivery` by the same vehicle,
+ * pickup first. The load rises by `amount` at the pickup and falls by it at the delivery. Served whole or
+ * unassigned whole.
+ */
+export interface Shipment {
+  /** Caller's id, echoed in the solution. Unique among jobs and shipments. */
+  id: string;
+  pickup: ShipmentStep;
+  delivery: ShipmentStep;
+  /** Amounts per dimension, as a job's. */
+  amount?: number[];
+  /** As a job's priority: 0–10, 0 counts as 5. */
+  priority?: number;
   skills?: string[];
 }
 
@@ -68,6 +102,8 @@ export interface Matrices {
 
 export interface Problem {
   jobs: Job[];
+  /** Pickup-and-delivery pairs. */
+  shipments?: Shipment[];
   vehicles: Vehicle[];
   /** Required when any location is given by index. */
   matrices?: Matrices;
@@ -127,14 +163,17 @@ export type UnassignedReason =
   | 'unreachable';
 
 export interface Step {
-  type: 'start' | 'job' | 'end';
-  /** Job id for job steps. */
+  /** 'pickup' and 'delivery' are the two halves of a shipment. */
+  type: 'start' | 'job' | 'pickup' | 'delivery' | 'end';
+  /** Job id for job steps; for shipment steps the half's own id when it has one, else the shipment id. */
   job?: string;
+  /** Shipment id for pickup and delivery steps. */
+  shipment?: string;
   arrival: number;
   waiting: number;
   service_start: number;
   departure: number;
-  /** Load on board after the step, per dimension. */
+  /** Load on board after the step, per dimension (exact: deliveries still aboard plus what was picked up). */
   load: number[];
   /** Leg into this step from the previous one (0 for start). */
   distance: number;
@@ -154,14 +193,15 @@ export interface Route {
 
 export interface Solution {
   routes: Route[];
-  unassigned: { job: string; reason: UnassignedReason }[];
+  /** Jobs and shipments not served; a shipment's entry has `job` and `shipment` both set to its id. */
+  unassigned: { job: string; shipment?: string; reason: UnassignedReason }[];
   summary: {
     cost: number;
     distance: number;
     duration: number;
     vehicles: number;
     unassigned: number;
-    /** Sum of served job priorities (0 counted as 5). */
+    /** Sum of served job and shipment priorities (0 counted as 5). */
     priority: number;
     iterations: number;
     /** Largest and smallest route duration (or stops) when balancing, for the report. */

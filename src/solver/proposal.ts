@@ -20,8 +20,10 @@ export class Proposal implements SegmentAcc {
   /** Distance of the candidate route so far. */
   dist = 0;
   stops = 0;
-  /** Loads per dimension of the candidate route. */
-  readonly load: Float64Array;
+  /** Load segment of the candidate so far, per dimension (route-state.ts: delivered, net change, peak). */
+  readonly del: Float64Array;
+  readonly net: Float64Array;
+  readonly peak: Float64Array;
   /** Jobs with several windows in the candidate. */
   multi = 0;
   /** False once an incompatible job (skills) was added. */
@@ -36,10 +38,19 @@ export class Proposal implements SegmentAcc {
   private readonly pieceKind = new Uint8Array(MAX_PIECES);
   private nPieces = 0;
   private readonly scratch: Int32Array;
+  private branchProposal: Proposal | null = null;
 
   constructor(private readonly inst: Instance) {
-    this.load = new Float64Array(Math.max(1, inst.dims));
+    this.del = new Float64Array(Math.max(1, inst.dims));
+    this.net = new Float64Array(Math.max(1, inst.dims));
+    this.peak = new Float64Array(Math.max(1, inst.dims));
     this.scratch = new Int32Array(inst.nJobs + 1);
+  }
+
+  /** A second candidate owned by this one, for scans that branch (copyFrom) from this one. */
+  get branch(): Proposal {
+    if (this.branchProposal === null) this.branchProposal = new Proposal(this.inst);
+    return this.branchProposal;
   }
 
   /** Starts a candidate for `vehicle` containing only its start. */
@@ -53,7 +64,13 @@ export class Proposal implements SegmentAcc {
     this.late = inst.vehShiftEnd[vehicle]!;
     this.dist = 0;
     this.stops = 0;
-    this.load.fill(0);
+    // Plain loops: a native fill per tiny array costs more than the whole merge of a job.
+    const dims = inst.dims;
+    for (let d = 0; d < dims; d++) {
+      this.del[d] = 0;
+      this.net[d] = 0;
+      this.peak[d] = 0;
+    }
     this.multi = 0;
     this.compatible = true;
     this.lastLoc = inst.vehStartLoc[vehicle]!;
@@ -71,7 +88,11 @@ export class Proposal implements SegmentAcc {
     this.dist = route.cumDist[i]!;
     this.stops = i;
     const dims = this.inst.dims;
-    for (let d = 0; d < dims; d++) this.load[d] = route.cumLoad[i * dims + d]!;
+    for (let d = 0; d < dims; d++) {
+      this.del[d] = route.fDel[i * dims + d]!;
+      this.net[d] = route.fNet[i * dims + d]!;
+      this.peak[d] = route.fPeak[i * dims + d]!;
+    }
     this.multi = route.cumMulti[i]!;
     this.lastLoc = route.loc[i]!;
     if (i > 0) this.record(route, 1, i, 0);
@@ -96,12 +117,70 @@ export class Proposal implements SegmentAcc {
     this.dist += inst.m.distance[edge]!;
     this.stops++;
     const dims = inst.dims;
-    for (let d = 0; d < dims; d++) this.load[d]! += inst.jobDemand[j * dims + d]!;
+    for (let d = 0; d < dims; d++) {
+      const delta = inst.jobLoadDelta[j * dims + d]!;
+      this.del[d]! += inst.jobDelivery[j * dims + d]!;
+      const net = this.net[d]! + delta;
+      if (net > this.peak[d]!) this.peak[d] = net;
+      this.net[d] = net;
+    }
     this.multi += inst.jobMultiTw[j]!;
     if (inst.hasSkillLimits && inst.compat[this.vehicle * inst.nJobs + j] === 0) this.compatible = false;
     this.lastLoc = loc;
     this.record(null, j, j, 2);
     return this;
+  }
+
+  /**
+   * Appends the job at position i of `route`, extending the last piece when it ends at i − 1 of the same route:
+   * for scans that grow a candidate one stop at a time (pair insertion) without running out of pieces.
+   */
+  next(route: RouteState, i: number): this {
+    const last = this.nPieces - 1;
+    this.job(route.jobs[i - 1]!);
+    this.nPieces--;
+    if (last >= 0 && this.pieceKind[last] === 0 && this.pieceRoute[last] === route && this.pieceTo[last] === i - 1) {
+      this.pieceTo[last] = i;
+    } else this.record(route, i, i, 0);
+    return this;
+  }
+
+  /** Makes this candidate a copy of `other` (same instance), to branch a scan. O(pieces + dims). */
+  copyFrom(other: Proposal): this {
+    this.dur = other.dur;
+    this.tw = other.tw;
+    this.early = other.early;
+    this.late = other.late;
+    this.dist = other.dist;
+    this.stops = other.stops;
+    const dims = this.inst.dims;
+    for (let d = 0; d < dims; d++) {
+      this.del[d] = other.del[d]!;
+      this.net[d] = other.net[d]!;
+      this.peak[d] = other.peak[d]!;
+    }
+    this.multi = other.multi;
+    this.compatible = other.compatible;
+    this.vehicle = other.vehicle;
+    this.speed = other.speed;
+    this.lastLoc = other.lastLoc;
+    this.nPieces = other.nPieces;
+    for (let k = 0; k < other.nPieces; k++) {
+      this.pieceRoute[k] = other.pieceRoute[k]!;
+      this.pieceFrom[k] = other.pieceFrom[k]!;
+      this.pieceTo[k] = other.pieceTo[k]!;
+      this.pieceKind[k] = other.pieceKind[k]!;
+    }
+    return this;
+  }
+
+  /** True when the load so far already exceeds capacity somewhere: appending stops can only make it worse. */
+  overloaded(): boolean {
+    const inst = this.inst;
+    const dims = inst.dims;
+    const v = this.vehicle;
+    for (let d = 0; d < dims; d++) if (this.del[d]! + this.peak[d]! > inst.vehCapacity[v * dims + d]! + EPS) return true;
+    return false;
   }
 
   /** Appends the jobs at positions from..to (inclusive, forward) of `route`; nothing when from > to. */
@@ -117,7 +196,11 @@ export class Proposal implements SegmentAcc {
       this.stops += to - from + 1;
       const dims = inst.dims;
       for (let d = 0; d < dims; d++) {
-        this.load[d]! += route.cumLoad[to * dims + d]! - route.cumLoad[(from - 1) * dims + d]!;
+        const at = from * dims + d;
+        this.del[d]! += route.bDel[at]!;
+        const peak = this.net[d]! + route.bPeak[at]!;
+        if (peak > this.peak[d]!) this.peak[d] = peak;
+        this.net[d]! += route.bNet[at]!;
       }
       this.multi += route.cumMulti[to]! - route.cumMulti[from - 1]!;
       this.lastLoc = route.loc[to]!;
@@ -163,7 +246,7 @@ export class Proposal implements SegmentAcc {
     if (this.dist > inst.vehMaxDistance[v]! + EPS) return false;
     if (this.dur > inst.vehMaxDurationS[v]! + EPS) return false;
     const dims = inst.dims;
-    for (let d = 0; d < dims; d++) if (this.load[d]! > inst.vehCapacity[v * dims + d]! + EPS) return false;
+    for (let d = 0; d < dims; d++) if (this.del[d]! + this.peak[d]! > inst.vehCapacity[v * dims + d]! + EPS) return false;
     if (this.multi > 0) {
       // Envelope check passed; several windows need the exact walk.
       const len = this.materialize(this.scratch);

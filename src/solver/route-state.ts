@@ -13,8 +13,16 @@
  *   late  — latest service start at the first stop without adding time warp.
  * Two segments merge in O(1) (`mergeInto`). A job with several windows uses the envelope [first start, last end]
  * here; callers confirm such routes with the exact walk in schedule.ts.
+ *
+ * Load data are load segments (after PyVRP's LoadSegment), per capacity dimension:
+ *   del  — amount the stretch's stops deliver from the depot (it must be on board when the route starts),
+ *   net  — change of the load on board across the stretch (pickups and shipment pickups up, deliveries down),
+ *   peak — max(0, highest partial sum of those changes from the stretch's start): how far above its entry load
+ *          the stretch takes the vehicle.
+ * A ⊕ B = (delA + delB, netA + netB, max(peakA, netA + peakB)); a whole route's peak load is del + peak, since it
+ * leaves with every delivery aboard. Concatenation is O(1), so a move's capacity check is too.
  */
-import type { Instance } from './instance.js';
+import { DELIVERY, PICKUP, type Instance } from './instance.js';
 import { exactRouteTiming } from './schedule.js';
 
 /** Feasibility tolerance for floating-point time and load sums. */
@@ -45,6 +53,12 @@ export function mergeInto(acc: SegmentAcc, edgeS: number, dur: number, tw: numbe
   acc.late = newLate;
 }
 
+/** Next RouteState.stamp. */
+let nextStamp = 1;
+
+/** deliveryPos[j]: position of delivery j in the route being updated (scratch shared by every RouteState). */
+let deliveryPos = new Int32Array(0);
+
 export class RouteState {
   readonly vehicle: number;
   /** Jobs in visiting order; jobs[i - 1] is at position i. */
@@ -65,12 +79,24 @@ export class RouteState {
   bLate: Float64Array;
   /** cumDist[i]: distance travelled from position 0 to position i. */
   cumDist: Float64Array;
+  /** Forward load segment over positions 1..i, at [i * dims + d], i in 0..m + 1 (0 and m + 1 add nothing). */
+  fDel: Float64Array;
+  fNet: Float64Array;
+  fPeak: Float64Array;
+  /** Backward load segment over positions i..m, at [i * dims + d], i in 1..m + 1 (m + 1: the empty segment). */
+  bDel: Float64Array;
+  bNet: Float64Array;
+  bPeak: Float64Array;
   /**
-   * cumLoad[i * dims + d]: demand of the jobs at positions 1..i in dimension d. Every job is a delivery loaded at
-   * the start, so a route fits when its total fits. Pickup-and-delivery will replace this by load segments
-   * (delivered, picked up, peak load) that concatenate like the duration segments.
+   * openAfter[i], i in 0..m: shipments picked up at positions ≤ i and delivered after i. A route may be cut
+   * after i (2-opt*) only where it is 0. Kept (like pairCloseFrom) only when the problem has shipments.
    */
-  cumLoad: Float64Array;
+  openAfter: Int32Array;
+  /**
+   * pairCloseFrom[i], i in 1..m + 1: lowest delivery position of a shipment picked up at a position ≥ i (m + 2 when
+   * none). Positions a..b hold a whole shipment iff pairCloseFrom[a] ≤ b: reversing them would break its order.
+   */
+  pairCloseFrom: Int32Array;
   /** cumMulti[i]: number of jobs with several windows at positions 1..i. */
   cumMulti: Int32Array;
 
@@ -79,6 +105,11 @@ export class RouteState {
   durationS = 0;
   /** Objective cost of this route as priced by the Evaluator (0 when empty); set by the solution state. */
   cost = 0;
+  /**
+   * Identity of the content: a fresh number at every update(), carried over by copyFrom. Two routes with the same
+   * stamp hold the same jobs and caches (nothing changes a route but update()).
+   */
+  stamp = 0;
 
   constructor(
     private readonly inst: Instance,
@@ -97,7 +128,15 @@ export class RouteState {
     this.bEarly = new Float64Array(cap + 2);
     this.bLate = new Float64Array(cap + 2);
     this.cumDist = new Float64Array(cap + 2);
-    this.cumLoad = new Float64Array((cap + 2) * Math.max(1, inst.dims));
+    const ld = (cap + 2) * Math.max(1, inst.dims);
+    this.fDel = new Float64Array(ld);
+    this.fNet = new Float64Array(ld);
+    this.fPeak = new Float64Array(ld);
+    this.bDel = new Float64Array(ld);
+    this.bNet = new Float64Array(ld);
+    this.bPeak = new Float64Array(ld);
+    this.openAfter = new Int32Array(cap + 2);
+    this.pairCloseFrom = new Int32Array(cap + 2);
     this.cumMulti = new Int32Array(cap + 2);
     this.update();
   }
@@ -119,27 +158,48 @@ export class RouteState {
     this.update();
   }
 
+  /**
+   * Becomes a copy of `other`. Free when this already holds the same content (same stamp): the search copies whole
+   * solutions back and forth while a step changes only a few routes.
+   */
   copyFrom(other: RouteState): void {
+    if (this.stamp === other.stamp) return;
     this.ensureCapacity(other.m);
     const n = other.m + 2;
     this.m = other.m;
-    this.jobs.set(other.jobs.subarray(0, other.m));
-    this.loc.set(other.loc.subarray(0, n));
-    this.fDur.set(other.fDur.subarray(0, n));
-    this.fTw.set(other.fTw.subarray(0, n));
-    this.fEarly.set(other.fEarly.subarray(0, n));
-    this.fLate.set(other.fLate.subarray(0, n));
-    this.bDur.set(other.bDur.subarray(0, n));
-    this.bTw.set(other.bTw.subarray(0, n));
-    this.bEarly.set(other.bEarly.subarray(0, n));
-    this.bLate.set(other.bLate.subarray(0, n));
-    this.cumDist.set(other.cumDist.subarray(0, n));
-    const dims = Math.max(1, this.inst.dims);
-    this.cumLoad.set(other.cumLoad.subarray(0, n * dims));
-    this.cumMulti.set(other.cumMulti.subarray(0, n));
+    for (let i = 0; i < other.m; i++) this.jobs[i] = other.jobs[i]!;
+    for (let i = 0; i < n; i++) {
+      this.loc[i] = other.loc[i]!;
+      this.fDur[i] = other.fDur[i]!;
+      this.fTw[i] = other.fTw[i]!;
+      this.fEarly[i] = other.fEarly[i]!;
+      this.fLate[i] = other.fLate[i]!;
+      this.bDur[i] = other.bDur[i]!;
+      this.bTw[i] = other.bTw[i]!;
+      this.bEarly[i] = other.bEarly[i]!;
+      this.bLate[i] = other.bLate[i]!;
+      this.cumDist[i] = other.cumDist[i]!;
+      this.cumMulti[i] = other.cumMulti[i]!;
+    }
+    const nd = n * Math.max(1, this.inst.dims);
+    for (let i = 0; i < nd; i++) {
+      this.fDel[i] = other.fDel[i]!;
+      this.fNet[i] = other.fNet[i]!;
+      this.fPeak[i] = other.fPeak[i]!;
+      this.bDel[i] = other.bDel[i]!;
+      this.bNet[i] = other.bNet[i]!;
+      this.bPeak[i] = other.bPeak[i]!;
+    }
+    if (this.inst.hasShipments) {
+      for (let i = 0; i < n; i++) {
+        this.openAfter[i] = other.openAfter[i]!;
+        this.pairCloseFrom[i] = other.pairCloseFrom[i]!;
+      }
+    }
     this.distance = other.distance;
     this.durationS = other.durationS;
     this.cost = other.cost;
+    this.stamp = other.stamp;
   }
 
   private ensureCapacity(len: number): void {
@@ -157,12 +217,21 @@ export class RouteState {
     this.bEarly = grow(this.bEarly);
     this.bLate = grow(this.bLate);
     this.cumDist = grow(this.cumDist);
-    this.cumLoad = new Float64Array((cap + 2) * Math.max(1, this.inst.dims));
+    const ld = (cap + 2) * Math.max(1, this.inst.dims);
+    this.fDel = new Float64Array(ld);
+    this.fNet = new Float64Array(ld);
+    this.fPeak = new Float64Array(ld);
+    this.bDel = new Float64Array(ld);
+    this.bNet = new Float64Array(ld);
+    this.bPeak = new Float64Array(ld);
+    this.openAfter = new Int32Array(cap + 2);
+    this.pairCloseFrom = new Int32Array(cap + 2);
     this.cumMulti = new Int32Array(cap + 2);
   }
 
   /** Recomputes every cache from `jobs`: O(m · dims). */
   update(): void {
+    this.stamp = nextStamp++;
     const inst = this.inst;
     const v = this.vehicle;
     const m = this.m;
@@ -184,18 +253,39 @@ export class RouteState {
     this.fLate[0] = acc.late;
     this.cumDist[0] = 0;
     this.cumMulti[0] = 0;
-    for (let d = 0; d < dims; d++) this.cumLoad[d] = 0;
+    for (let d = 0; d < dims; d++) {
+      this.fDel[d] = 0;
+      this.fNet[d] = 0;
+      this.fPeak[d] = 0;
+    }
+    this.openAfter[0] = 0;
     for (let i = 1; i <= m + 1; i++) {
       const a = loc[i - 1]!;
       const b = loc[i]!;
       if (i <= m) {
         const j = this.jobs[i - 1]!;
         mergeInto(acc, durM[a * n + b]! * speed, inst.jobServiceS[j]!, 0, inst.jobTwStart[j]!, inst.jobTwEnd[j]!);
-        for (let d = 0; d < dims; d++) this.cumLoad[i * dims + d] = this.cumLoad[(i - 1) * dims + d]! + inst.jobDemand[j * dims + d]!;
+        for (let d = 0; d < dims; d++) {
+          const at = i * dims + d;
+          const prev = at - dims;
+          const delta = inst.jobLoadDelta[j * dims + d]!;
+          this.fDel[at] = this.fDel[prev]! + inst.jobDelivery[j * dims + d]!;
+          const net = this.fNet[prev]! + delta;
+          this.fNet[at] = net;
+          this.fPeak[at] = net > this.fPeak[prev]! ? net : this.fPeak[prev]!;
+        }
+        if (inst.hasShipments) {
+          const kind = inst.jobKind[j]!;
+          this.openAfter[i] = this.openAfter[i - 1]! + (kind === PICKUP ? 1 : kind === DELIVERY ? -1 : 0);
+        }
         this.cumMulti[i] = this.cumMulti[i - 1]! + inst.jobMultiTw[j]!;
       } else {
         mergeInto(acc, durM[a * n + b]! * speed, 0, 0, inst.vehShiftStart[v]!, inst.vehShiftEnd[v]!);
-        for (let d = 0; d < dims; d++) this.cumLoad[i * dims + d] = this.cumLoad[(i - 1) * dims + d]!;
+        for (let d = 0; d < dims; d++) {
+          this.fDel[i * dims + d] = this.fDel[(i - 1) * dims + d]!;
+          this.fNet[i * dims + d] = this.fNet[(i - 1) * dims + d]!;
+          this.fPeak[i * dims + d] = this.fPeak[(i - 1) * dims + d]!;
+        }
         this.cumMulti[i] = this.cumMulti[i - 1]!;
       }
       this.fDur[i] = acc.dur;
@@ -210,6 +300,43 @@ export class RouteState {
       // The envelope underestimates with several windows; price the route as the proposals do, exactly.
       const t = exactRouteTiming(inst, v, this.jobs, m);
       if (t.feasible) this.durationS = t.durationS;
+    }
+
+    // Backward loads: segment i..m = node(i) ⊕ segment(i + 1..m); m + 1 is the empty segment.
+    for (let d = 0; d < dims; d++) {
+      const at = (m + 1) * dims + d;
+      this.bDel[at] = 0;
+      this.bNet[at] = 0;
+      this.bPeak[at] = 0;
+    }
+    for (let i = m; i >= 1; i--) {
+      const j = this.jobs[i - 1]!;
+      for (let d = 0; d < dims; d++) {
+        const at = i * dims + d;
+        const next = at + dims;
+        const delta = inst.jobLoadDelta[j * dims + d]!;
+        this.bDel[at] = this.bDel[next]! + inst.jobDelivery[j * dims + d]!;
+        this.bNet[at] = this.bNet[next]! + delta;
+        const peak = delta + this.bPeak[next]!;
+        this.bPeak[at] = peak > 0 ? peak : 0;
+      }
+    }
+    // Shipment structure: where each pickup's delivery is.
+    this.pairCloseFrom[m + 1] = m + 2;
+    if (inst.hasShipments) {
+      if (deliveryPos.length < inst.nJobs) deliveryPos = new Int32Array(inst.nJobs);
+      for (let i = m; i >= 1; i--) {
+        const j = this.jobs[i - 1]!;
+        const kind = inst.jobKind[j]!;
+        let close = this.pairCloseFrom[i + 1]!;
+        if (kind === DELIVERY) deliveryPos[j] = i;
+        else if (kind === PICKUP) {
+          const at = deliveryPos[inst.jobSibling[j]!]!;
+          // A delivery recorded by an earlier update of another route has a stale position; ours are > i.
+          if (at > i && at <= m && this.jobs[at - 1] === inst.jobSibling[j] && at < close) close = at;
+        }
+        this.pairCloseFrom[i] = close;
+      }
     }
 
     // Backward over jobs only: segment i..m = node(i) ⊕ segment(i + 1..m).
@@ -238,9 +365,10 @@ export class RouteState {
     }
   }
 
-  /** Load of the whole route in dimension d. */
-  load(d: number): number {
-    return this.cumLoad[this.m * this.inst.dims + d]!;
+  /** Highest load on board along the whole route in dimension d. */
+  peakLoad(d: number): number {
+    const at = this.m * this.inst.dims + d;
+    return this.fDel[at]! + this.fPeak[at]!;
   }
 
   /** Feasible as cached (envelope windows); exact for routes without multi-window jobs. */

@@ -6,12 +6,15 @@
  * The vehicle leaves its start as late as possible without reaching its end later than the earliest possible
  * end, so the route's duration is as short as the windows allow.
  */
-import type { Instance } from './instance.js';
+import { DELIVERY, PICKUP, PLAIN, type Instance } from './instance.js';
 import type { UnassignedReason } from './model.js';
 
 const EPS = 1e-6;
 
-export type RouteFailure = 'unreachable' | 'time_window' | 'max_duration' | 'max_distance' | 'max_stops' | 'capacity' | 'skills';
+export type RouteFailure =
+  | 'unreachable' | 'time_window' | 'max_duration' | 'max_distance' | 'max_stops' | 'capacity' | 'skills'
+  /** A shipment half without its other half, or a delivery before its pickup. */
+  | 'precedence';
 
 export interface RouteTiming {
   feasible: boolean;
@@ -48,7 +51,8 @@ function latestIn(inst: Instance, j: number, t: number): number {
 
 /**
  * Walks route `seq[0..len)` of vehicle v and checks time windows, shift, max duration and max distance
- * (capacity, stops and skills too, so that a single call says whether the route is feasible).
+ * (capacity at every stop, shipments whole and in order, stops and skills too, so that a single call says whether
+ * the route is feasible).
  */
 export function exactRouteTiming(inst: Instance, v: number, seq: ArrayLike<number>, len: number): RouteTiming {
   const out: RouteTiming = { feasible: false, failure: null, departureS: 0, endS: 0, durationS: 0, distance: 0 };
@@ -68,11 +72,8 @@ export function exactRouteTiming(inst: Instance, v: number, seq: ArrayLike<numbe
   // Static checks first.
   let distance = 0;
   const dims = inst.dims;
-  for (let d = 0; d < dims; d++) {
-    let load = 0;
-    for (let k = 0; k < len; k++) load += inst.jobDemand[seq[k]! * dims + d]!;
-    if (load > inst.vehCapacity[v * dims + d]! + EPS) return { ...out, failure: 'capacity' };
-  }
+  if (firstOverload(inst, v, seq, len) >= 0) return { ...out, failure: 'capacity' };
+  if (inst.hasShipments && !shipmentsWhole(inst, seq, len)) return { ...out, failure: 'precedence' };
   for (let k = 0; k < len; k++) if (inst.compat[v * inst.nJobs + seq[k]!] === 0) return { ...out, failure: 'skills' };
   if (len > inst.vehMaxStops[v]!) return { ...out, failure: 'max_stops' };
   let totalTravel = 0;
@@ -179,8 +180,76 @@ export function exactRouteTiming(inst: Instance, v: number, seq: ArrayLike<numbe
   }
 }
 
+/**
+ * The exact load walk: the vehicle leaves with every delivery of the route aboard, then each stop changes the load
+ * by its load delta (instance.ts). Returns −1 when the load fits everywhere, else the index in seq of the stop that
+ * breaks capacity in some dimension: when the start load is too high, the stop whose delivery takes it over;
+ * otherwise the first stop after which the load is over.
+ */
+export function firstOverload(inst: Instance, v: number, seq: ArrayLike<number>, len: number): number {
+  const dims = inst.dims;
+  let first = -1;
+  for (let d = 0; d < dims; d++) {
+    const cap = inst.vehCapacity[v * dims + d]! + EPS;
+    const limit = first === -1 ? len : first;
+    let load = 0;
+    let overAtStart = -1;
+    for (let k = 0; k < len; k++) {
+      load += inst.jobDelivery[seq[k]! * dims + d]!;
+      if (overAtStart < 0 && load > cap) overAtStart = k;
+    }
+    if (overAtStart >= 0) {
+      if (first === -1 || overAtStart < first) first = overAtStart;
+      continue;
+    }
+    for (let k = 0; k < limit; k++) {
+      load += inst.jobLoadDelta[seq[k]! * dims + d]!;
+      if (load > cap) {
+        first = k;
+        break;
+      }
+    }
+  }
+  return first;
+}
+
+/** Loads after each stop of seq, [k * dims + d] (the same walk as firstOverload), and the start load first. */
+export function loadProfile(inst: Instance, seq: ArrayLike<number>, len: number): { start: number[]; after: number[][] } {
+  const dims = inst.dims;
+  const load = new Array<number>(dims).fill(0);
+  for (let k = 0; k < len; k++) for (let d = 0; d < dims; d++) load[d]! += inst.jobDelivery[seq[k]! * dims + d]!;
+  const start = [...load];
+  const after: number[][] = [];
+  for (let k = 0; k < len; k++) {
+    for (let d = 0; d < dims; d++) load[d]! += inst.jobLoadDelta[seq[k]! * dims + d]!;
+    after.push([...load]);
+  }
+  return { start, after };
+}
+
+/** True when every shipment half in seq has its other half in seq, pickup first. */
+export function shipmentsWhole(inst: Instance, seq: ArrayLike<number>, len: number): boolean {
+  const picked = new Set<number>();
+  let open = 0;
+  for (let k = 0; k < len; k++) {
+    const j = seq[k]!;
+    const kind = inst.jobKind[j]!;
+    if (kind === PICKUP) {
+      picked.add(j);
+      open++;
+    } else if (kind === DELIVERY) {
+      if (!picked.has(inst.jobSibling[j]!)) return false;
+      open--;
+    }
+  }
+  return open === 0;
+}
+
 /** Reason for a job that cannot be served by vehicle v even alone, or null when it can. */
 export function aloneFailure(inst: Instance, v: number, job: number): UnassignedReason | null {
-  const t = exactRouteTiming(inst, v, [job], 1);
-  return t.feasible ? null : t.failure;
+  const kind = inst.jobKind[job]!;
+  const seq = kind === PLAIN ? [job] : kind === PICKUP ? [job, inst.jobSibling[job]!] : [inst.jobSibling[job]!, job];
+  const t = exactRouteTiming(inst, v, seq, seq.length);
+  if (t.feasible) return null;
+  return t.failure === 'precedence' ? 'no_vehicle' : t.failure;
 }

@@ -3,14 +3,29 @@
  * walk (route-timeline.ts, the one route timing), which is the truth for times, loads, distances and costs.
  */
 import { unassignedReason } from './finalize.js';
-import type { Route, Solution, Step } from './model.js';
+import { DELIVERY, PICKUP, PLAIN, type Instance } from './instance.js';
+import type { Route, Shipment, Solution, Step } from './model.js';
 import { routeTimeline } from './route-timeline.js';
+import { loadProfile } from './schedule.js';
 import type { SolutionState } from './solution-state.js';
+
+/** The shipment stop j (a pickup or delivery half) belongs to. */
+function shipmentOf(inst: Instance, j: number): Shipment {
+  return inst.problem.shipments![(j - inst.nPlainJobs) >> 1]!;
+}
+
+/** Type and ids of the step serving stop j (model.ts, Step). */
+function stepIdentity(inst: Instance, j: number): Pick<Step, 'type' | 'job' | 'shipment'> {
+  const kind = inst.jobKind[j]!;
+  if (kind === PLAIN) return { type: 'job', job: inst.problem.jobs[j]!.id };
+  const shipment = shipmentOf(inst, j);
+  const half = kind === PICKUP ? shipment.pickup : shipment.delivery;
+  return { type: kind === PICKUP ? 'pickup' : 'delivery', job: half.id ?? shipment.id, shipment: shipment.id };
+}
 
 export function buildSolution(sol: SolutionState, iterations: number): Solution {
   const inst = sol.inst;
   const problem = inst.problem;
-  const dims = inst.dims;
   const routes: Route[] = [];
   const measures: number[] = [];
   let priority = 0;
@@ -19,22 +34,21 @@ export function buildSolution(sol: SolutionState, iterations: number): Solution 
     const v = route.vehicle;
     const seq = route.jobs.subarray(0, route.m);
     const timing = routeTimeline(inst, v, seq, route.m);
-    const load = new Array<number>(dims).fill(0);
-    for (const j of seq) for (let d = 0; d < dims; d++) load[d]! += inst.jobDemand[j * dims + d]!;
+    const loads = loadProfile(inst, seq, route.m);
     const steps: Step[] = [];
     const t0 = timing.departureS;
     if (inst.vehHasStart[v]) {
-      steps.push({ type: 'start', arrival: t0, waiting: 0, service_start: t0, departure: t0, load: [...load], distance: 0, duration: 0 });
+      steps.push({ type: 'start', arrival: t0, waiting: 0, service_start: t0, departure: t0, load: loads.start, distance: 0, duration: 0 });
     }
-    for (const s of timing.steps) {
+    timing.steps.forEach((s, k) => {
       const j = s.job;
-      for (let d = 0; d < dims; d++) load[d]! -= inst.jobDemand[j * dims + d]!;
       steps.push({
-        type: 'job', job: problem.jobs[j]!.id, arrival: s.arrival, waiting: s.waiting, service_start: s.serviceStart,
-        departure: s.departure, load: [...load], distance: s.legDistance, duration: s.legDurationS,
+        ...stepIdentity(inst, j), arrival: s.arrival, waiting: s.waiting, service_start: s.serviceStart,
+        departure: s.departure, load: loads.after[k]!, distance: s.legDistance, duration: s.legDurationS,
       });
-      priority += inst.jobPriority[j]!;
-    }
+      if (inst.jobKind[j] !== DELIVERY) priority += inst.jobPriority[j]!;
+    });
+    const load = route.m > 0 ? loads.after[route.m - 1]! : loads.start;
     const t = timing.endS;
     const distance = timing.distance;
     if (inst.vehHasEnd[v]) {
@@ -55,7 +69,13 @@ export function buildSolution(sol: SolutionState, iterations: number): Solution 
 
   const unassigned: Solution['unassigned'] = [];
   for (let j = 0; j < inst.nJobs; j++) {
-    if (sol.jobRoute[j] === -1) unassigned.push({ job: problem.jobs[j]!.id, reason: unassignedReason(sol, j) });
+    if (sol.jobRoute[j] !== -1 || inst.jobKind[j] === DELIVERY) continue;
+    const reason = unassignedReason(sol, j);
+    if (inst.jobKind[j] === PLAIN) unassigned.push({ job: problem.jobs[j]!.id, reason });
+    else {
+      const id = shipmentOf(inst, j).id;
+      unassigned.push({ job: id, shipment: id, reason });
+    }
   }
   const summary: Solution['summary'] = {
     cost: routes.reduce((a, r) => a + r.cost, 0),

@@ -1,7 +1,7 @@
 /**
  * The working solution: one RouteState per vehicle, where each job is, and the objective's parts.
  */
-import type { Instance } from './instance.js';
+import { PICKUP, type Instance } from './instance.js';
 import type { Evaluator } from './objective.js';
 import type { Proposal } from './proposal.js';
 import { RouteState } from './route-state.js';
@@ -16,6 +16,8 @@ export class SolutionState {
   readonly measure: Float64Array;
   /** Scratch for insertion: typeSeen[t] = 1 once an empty vehicle of type t was tried (reset by the user). */
   readonly typeSeen: Uint8Array;
+  /** Scratch for insertion: routeMark[r] = 1 for a route already chosen as a candidate (reset by the user). */
+  readonly routeMark: Uint8Array;
   private readonly scratch: Int32Array;
   private readonly scratch2: Int32Array;
 
@@ -30,6 +32,7 @@ export class SolutionState {
     this.measure = new Float64Array(inst.nVehicles);
     this.scratch = new Int32Array(inst.nJobs + 1);
     this.typeSeen = new Uint8Array(inst.nVehicles);
+    this.routeMark = new Uint8Array(inst.nVehicles);
     this.scratch2 = new Int32Array(inst.nJobs + 1);
     for (let r = 0; r < inst.nVehicles; r++) this.refresh(r);
   }
@@ -78,6 +81,33 @@ export class SolutionState {
     s[len++] = j;
     for (let i = pos; i < route.m; i++) s[len++] = route.jobs[i]!;
     this.setRoute(r, s, len);
+  }
+
+  /** Inserts shipment (pickup, delivery) into route r: the pickup after position a, the delivery after b ≥ a. */
+  insertPair(pickup: number, delivery: number, r: number, a: number, b: number): void {
+    const route = this.routes[r]!;
+    const s = this.scratch;
+    let len = 0;
+    for (let i = 0; i < a; i++) s[len++] = route.jobs[i]!;
+    s[len++] = pickup;
+    for (let i = a; i < b; i++) s[len++] = route.jobs[i]!;
+    s[len++] = delivery;
+    for (let i = b; i < route.m; i++) s[len++] = route.jobs[i]!;
+    this.setRoute(r, s, len);
+  }
+
+  /**
+   * Applies an insertion choice (construct/insertion.ts) for job j: j alone, or the whole shipment j belongs to
+   * when `choice.pos2` ≥ 0.
+   */
+  place(j: number, choice: { route: number; pos: number; pos2: number }): void {
+    if (choice.pos2 < 0) {
+      this.insert(j, choice.route, choice.pos);
+      return;
+    }
+    const inst = this.inst;
+    const pickup = inst.jobKind[j] === PICKUP ? j : inst.jobSibling[j]!;
+    this.insertPair(pickup, inst.jobSibling[pickup]!, choice.route, choice.pos, choice.pos2);
   }
 
   /** Removes the jobs flagged in `removed` from route r. */

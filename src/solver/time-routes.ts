@@ -6,6 +6,7 @@
 import { compileInstance } from './instance.js';
 import type { Problem } from './model.js';
 import { routeTimeline } from './route-timeline.js';
+import { firstOverload } from './schedule.js';
 
 export interface FixedRoute {
   /** Vehicle id of the problem. */
@@ -70,7 +71,7 @@ export function timeRoutes(problem: Problem, routes: readonly FixedRoute[]): Tim
     if (timeline.shiftLateByS > 0) {
       violations.push({ type: 'shift_end', lateByS: timeline.shiftLateByS, deadline: inst.vehShiftEnd[v]! });
     }
-    const over = firstOverload(seq);
+    const over = firstOverload(inst, v, seq, seq.length);
     if (over >= 0) violations.push({ type: 'capacity', job: problem.jobs[seq[over]!]!.id });
     if (seq.length > inst.vehMaxStops[v]!) violations.push({ type: 'max_stops' });
     return {
@@ -90,23 +91,5 @@ export function timeRoutes(problem: Problem, routes: readonly FixedRoute[]): Tim
       })),
       violations,
     };
-
-    /** Index in seq of the first job whose demand, loaded at the start, no longer fits in some dimension; -1 when all fit. */
-    function firstOverload(order: Int32Array): number {
-      const dims = inst.dims;
-      let first = -1;
-      for (let d = 0; d < dims; d++) {
-        let load = 0;
-        const limit = first < 0 ? order.length : first;
-        for (let k = 0; k < limit; k++) {
-          load += inst.jobDemand[order[k]! * dims + d]!;
-          if (load > inst.vehCapacity[v! * dims + d]! + 1e-6) {
-            first = k;
-            break;
-          }
-        }
-      }
-      return first;
-    }
   });
 }

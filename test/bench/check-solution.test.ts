@@ -65,4 +65,32 @@ describe('independent solution checker', () => {
     expect(cvrp.depot).toMatchObject({ x: 365, y: 689, demand: 0 });
     expect(cvrp.customers.get('2')).toMatchObject({ x: 146, y: 180, demand: 38 });
   });
+
+  it('checks Li & Lim precedence, same route and the load after every step', () => {
+    // Depot (0,0); pickup 1 (8 units) → delivery 2; pickup 3 (8 units) → delivery 4; capacity 10.
+    const lilim = join(dir, 'tiny-pdp.txt');
+    writeFileSync(lilim, [
+      '2\t10\t1', '0\t0\t0\t0\t0\t1000\t0\t0\t0', '1\t3\t4\t8\t0\t1000\t0\t0\t2', '2\t6\t8\t-8\t0\t1000\t0\t1\t0',
+      '3\t0\t5\t8\t0\t1000\t0\t0\t4', '4\t0\t10\t-8\t0\t1000\t0\t3\t0', '',
+    ].join('\n'));
+    const pdp = readCheckInstance(lilim);
+    expect(pdp.kind).toBe('lilim');
+    const leg = (a: [number, number], b: [number, number]) => Math.hypot(a[0] - b[0], a[1] - b[1]);
+    const xy: Record<string, [number, number]> = { '0': [0, 0], '1': [3, 4], '2': [6, 8], '3': [0, 5], '4': [0, 10] };
+    const length = (nodes: string[]) => ['0', ...nodes, '0'].reduce((a, id, k, all) => (k === 0 ? 0 : a + leg(xy[all[k - 1]!]!, xy[id]!)), 0);
+    const pdpSolution = (routes: string[][]): Solution => ({
+      routes: routes.map((nodes, i) => ({
+        vehicle: String(i + 1), distance: 0, duration: 0, cost: 0, share: 0,
+        steps: nodes.map((id) => ({ ...step(id), type: Number(id) % 2 === 1 ? 'pickup' as const : 'delivery' as const })),
+      })),
+      unassigned: [],
+      summary: { cost: 0, distance: routes.reduce((a, r) => a + length(r), 0), duration: 0, vehicles: routes.length, unassigned: 0, priority: 0, iterations: 0 },
+    });
+    expect(checkSolution(pdp, pdpSolution([['1', '2', '3', '4']])).errors).toEqual([]);
+    expect(checkSolution(pdp, pdpSolution([['1', '3', '2', '4']])).errors).toEqual(['route 1: load 16 after 3 exceeds capacity 10']);
+    expect(checkSolution(pdp, pdpSolution([['2', '1', '3', '4']])).errors).toContain('route 1: delivery 2 before its pickup 1');
+    const split = checkSolution(pdp, pdpSolution([['1', '4'], ['3', '2']])).errors;
+    expect(split).toContain('route 1: pickup 1 without its delivery 2 on the same route');
+    expect(split).toContain('route 2: delivery 2 without its pickup 1 on the same route');
+  });
 });

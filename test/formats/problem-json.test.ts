@@ -84,4 +84,31 @@ describe('jsonErrorOffset', () => {
     expect(jsonErrorOffset('{"a": 1} x')).toBe(9);
     expect(jsonErrorOffset('{"a": "open')).toBe(11);
   });
+
+  it('reads shipments and job pickups, and refuses a duplicate id or demand given with delivery', () => {
+    const ok = parseProblemJson(JSON.stringify({
+      jobs: [{ id: 'j', location: { lat: 52.5, lng: 13.4 }, delivery: [2], pickup: [1] }],
+      shipments: [{
+        id: 's', amount: [3], priority: 7, skills: ['fridge'],
+        pickup: { id: 's-from', location: { lat: 52.51, lng: 13.41 }, serviceS: 60, timeWindows: [{ start: 0, end: 100 }] },
+        delivery: { location: { lat: 52.52, lng: 13.42 } },
+      }],
+      vehicles: [{ id: 'v', capacity: [5], skills: ['fridge'] }],
+    }));
+    expect(ok.ok).toBe(true);
+    if (ok.ok) expect(ok.value.problem.shipments![0]!.pickup.id).toBe('s-from');
+    const duplicate = parseProblemJson(JSON.stringify({
+      jobs: [{ id: 'x', location: { lat: 0, lng: 0 } }],
+      shipments: [{ id: 'x', pickup: { location: { lat: 0, lng: 0 } }, delivery: { location: { lat: 1, lng: 1 } } }],
+      vehicles: [{ id: 'v' }],
+    }));
+    expect(duplicate.ok).toBe(false);
+    if (!duplicate.ok) expect(duplicate.error.message).toMatch(/shipments\[0\]\.id: duplicate id "x" \(also jobs\[0\]\)/);
+    const both = parseProblemJson(JSON.stringify({ jobs: [{ id: 'x', location: { lat: 0, lng: 0 }, demand: [1], delivery: [1] }], vehicles: [{ id: 'v' }] }));
+    expect(both.ok).toBe(false);
+    if (!both.ok) expect(both.error.message).toMatch(/jobs\[0\]\.demand: give "delivery" or its alias "demand", not both/);
+    const badHalf = parseProblemJson(JSON.stringify({ jobs: [], shipments: [{ id: 's', pickup: { location: { lat: 0, lng: 0 }, colour: 'red' }, delivery: { location: { lat: 1, lng: 1 } } }], vehicles: [{ id: 'v' }] }));
+    expect(badHalf.ok).toBe(false);
+    if (!badHalf.ok) expect(badHalf.error.path).toBe('shipments[0].pickup');
+  });
 });

@@ -64,6 +64,26 @@ describe('hand-checkable cases', () => {
     }
   });
 
+  it('serves a pickup of 8 and a delivery of 8 on a van of 10 (the load never exceeds 10)', () => {
+    const problem = onPoints(
+      [[0, 0], [5, 0], [10, 0]],
+      [{ id: 'drop', delivery: [8] }, { id: 'collect', pickup: [8] }],
+      [depotVehicle('van', { capacity: [10] })],
+    );
+    const solution = solve(problem, { seed: 1, maxIterations: 50 });
+    checkSolution(problem, solution);
+    expect(solution.unassigned).toEqual([]);
+    const steps = solution.routes[0]!.steps;
+    expect(steps.map((s) => s.job ?? s.type)).toEqual(['start', 'drop', 'collect', 'end']);
+    expect(steps.map((s) => s.load[0])).toEqual([8, 0, 8, 8]);
+    // The other order would carry 16: it is not chosen even though it is no longer.
+    const reversed = onPoints([[0, 0], [10, 0], [5, 0]], [{ id: 'drop', delivery: [8] }, { id: 'collect', pickup: [8] }], [depotVehicle('van', { capacity: [10] })]);
+    const r = solve(reversed, { seed: 1, maxIterations: 50 });
+    checkSolution(reversed, r);
+    expect(r.unassigned).toEqual([]);
+    expect(r.routes[0]!.steps.map((s) => s.job ?? s.type)).toEqual(['start', 'drop', 'collect', 'end']);
+  });
+
   it('reports a job whose window cannot be reached as time_window', () => {
     const problem = onPoints(
       [[0, 0], [10, 0], [3, 0]],

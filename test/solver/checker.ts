@@ -1,8 +1,10 @@
 /**
  * An independent feasibility checker for solver output, written from the model's documentation only (it shares
  * no code with src/solver): travel from the caller's matrices, waiting allowed, service starts inside a window.
+ * Loads: a vehicle leaves with every delivery of its jobs aboard; a job drops its delivery and takes its pickup;
+ * a shipment's pickup adds its amount, its delivery removes it. The load must stay within [0, capacity].
  */
-import type { Location, Problem, Solution, UnassignedReason, Vehicle } from '../../src/solver/model.js';
+import type { Job, Location, Problem, Shipment, Solution, UnassignedReason, Vehicle } from '../../src/solver/model.js';
 import { DEFAULT_SPEED_KMH, haversineM, metresPerSecond } from '../../src/solver/straight-line.js';
 
 const TOL = 1e-5;
@@ -22,12 +24,17 @@ function travel(p: MatrixProblem, from: number, to: number, speed: number): { du
   return { dur: p.matrices.durations[from * n + to]! * speed, dist: p.matrices.distances[from * n + to]! };
 }
 
-function inWindow(job: Problem['jobs'][number], t: number): boolean {
+/** What a route visits: a job or one half of a shipment, with its time data. */
+type Visit = Pick<Job, 'location' | 'serviceS' | 'timeWindows'>;
+
+const deliveryOf = (j: Job): number[] => j.delivery ?? j.demand ?? [];
+
+function inWindow(job: Visit, t: number): boolean {
   const w = job.timeWindows ?? [];
   return w.length === 0 || w.some((x) => t >= x.start - TOL && t <= x.end + TOL);
 }
 
-function firstStartAtOrAfter(job: Problem['jobs'][number], t: number, tol = 1e-9): number {
+function firstStartAtOrAfter(job: Visit, t: number, tol = 1e-9): number {
   const w = job.timeWindows ?? [];
   if (w.length === 0) return t;
   for (const x of w) if (t <= x.end + tol) return Math.max(t, x.start);
@@ -35,13 +42,47 @@ function firstStartAtOrAfter(job: Problem['jobs'][number], t: number, tol = 1e-9
 }
 
 /**
- * Shortest duration of a job sequence for a vehicle counting only time (travel, service, windows, shift), or null
- * when no departure meets every window and the shift end. Tries every departure at which some job would start
- * exactly at a window opening or closing (the only places where the duration can change slope).
+ * Shortest feasible duration of a job sequence for a vehicle, or null when infeasible. Tries every departure at
+ * which some job would start exactly at a window opening (the only places where the duration can change slope).
  */
-export function timedRoute(p: MatrixProblem, v: Vehicle, seq: number[], tol = TOL): { duration: number; distance: number } | null {
-  const speed = v.speedFactor ?? 1;
+export function minimalRoute(
+  p: MatrixProblem, v: Vehicle, seq: number[], tol = TOL,
+): { duration: number; distance: number } | null {
   const jobs = seq.map((i) => p.jobs[i]!);
+  const dims = Math.max(v.capacity?.length ?? 0, ...jobs.map((j) => Math.max(deliveryOf(j).length, j.pickup?.length ?? 0)));
+  for (let d = 0; d < dims; d++) {
+    let load = jobs.reduce((a, j) => a + (deliveryOf(j)[d] ?? 0), 0);
+    const cap = (v.capacity?.[d] ?? Infinity) + tol;
+    if (load > cap) return null;
+    for (const j of jobs) {
+      load += (j.pickup?.[d] ?? 0) - (deliveryOf(j)[d] ?? 0);
+      if (load > cap) return null;
+    }
+  }
+  const skills = new Set(v.skills ?? []);
+  if (jobs.some((j) => (j.skills ?? []).some((s) => !skills.has(s)))) return null;
+  return minimalTiming(p, v, jobs, tol);
+}
+
+/** Shortest feasible duration of visiting `jobs` in order (time, stops, duration, distance only), or null. */
+export function minimalTiming(
+  p: MatrixProblem, v: Vehicle, jobs: Visit[], tol = TOL,
+): { duration: number; distance: number } | null {
+  const timed = timeOnly(p, v, jobs, tol);
+  if (timed === null) return null;
+  if (jobs.length > (v.maxStops ?? Infinity)) return null;
+  if (timed.duration > (v.maxDurationS ?? Infinity) + tol) return null;
+  if (timed.distance > (v.maxDistanceM ?? Infinity) + tol) return null;
+  return timed;
+}
+
+/**
+ * Shortest duration of visiting `jobs` in order counting only time (travel, service, windows, shift), or null when
+ * no departure meets every window and the shift end. Tries every departure at which some job would start exactly at
+ * a window opening or closing (the only places where the duration can change slope).
+ */
+function timeOnly(p: MatrixProblem, v: Vehicle, jobs: Visit[], tol = TOL): { duration: number; distance: number } | null {
+  const speed = v.speedFactor ?? 1;
   const locs = [loc(v.start), ...jobs.map((j) => loc(j.location)), loc(v.end)];
   let distance = 0;
   for (let k = 1; k < locs.length; k++) distance += travel(p, locs[k - 1]!, locs[k]!, speed).dist;
@@ -82,13 +123,23 @@ export function timedRoute(p: MatrixProblem, v: Vehicle, seq: number[], tol = TO
   return best === null ? null : { duration: best, distance };
 }
 
-/** True when the jobs' demand exceeds the vehicle's capacity in some dimension (missing entries: 0 / unlimited). */
+/** Time only (`timeOnly`) for a sequence of job indices. */
+export function timedRoute(p: MatrixProblem, v: Vehicle, seq: number[], tol = TOL): { duration: number; distance: number } | null {
+  return timeOnly(p, v, seq.map((i) => p.jobs[i]!), tol);
+}
+
+/** True when the load exceeds the vehicle's capacity at some point of the sequence (missing entries: 0 / unlimited). */
 export function overCapacity(p: Problem, v: Vehicle, seq: number[], tol = TOL): boolean {
   const jobs = seq.map((i) => p.jobs[i]!);
-  const dims = Math.max(v.capacity?.length ?? 0, ...jobs.map((j) => j.demand?.length ?? 0));
+  const dims = Math.max(v.capacity?.length ?? 0, ...jobs.map((j) => Math.max(deliveryOf(j).length, j.pickup?.length ?? 0)));
   for (let d = 0; d < dims; d++) {
-    const load = jobs.reduce((a, j) => a + (j.demand?.[d] ?? 0), 0);
-    if (load > (v.capacity?.[d] ?? Infinity) + tol) return true;
+    let load = jobs.reduce((a, j) => a + (deliveryOf(j)[d] ?? 0), 0);
+    const cap = (v.capacity?.[d] ?? Infinity) + tol;
+    if (load > cap) return true;
+    for (const j of jobs) {
+      load += (j.pickup?.[d] ?? 0) - (deliveryOf(j)[d] ?? 0);
+      if (load > cap) return true;
+    }
   }
   return false;
 }
@@ -99,50 +150,48 @@ export function hasSkillsFor(p: Problem, v: Vehicle, i: number): boolean {
   return (p.jobs[i]!.skills ?? []).every((s) => skills.has(s));
 }
 
-/**
- * Shortest feasible duration of a job sequence for a vehicle, or null when infeasible: time (`timedRoute`), then
- * stop count, duration and distance limits, capacity and skills.
- */
-export function minimalRoute(
-  p: MatrixProblem, v: Vehicle, seq: number[], tol = TOL,
-): { duration: number; distance: number } | null {
-  const timed = timedRoute(p, v, seq, tol);
-  if (timed === null) return null;
-  if (seq.length > (v.maxStops ?? Infinity)) return null;
-  if (timed.duration > (v.maxDurationS ?? Infinity) + tol) return null;
-  if (timed.distance > (v.maxDistanceM ?? Infinity) + tol) return null;
-  if (overCapacity(p, v, seq, tol)) return null;
-  if (seq.some((i) => !hasSkillsFor(p, v, i))) return null;
-  return timed;
-}
-
 /** Throws with a description of the first violation found. Returns the job sequences per vehicle id. */
 export function checkSolution(p: MatrixProblem, s: Solution): Map<string, number[]> {
   const fail = (msg: string): never => {
     throw new Error(msg);
   };
   const jobIndex = new Map(p.jobs.map((j, i) => [j.id, i]));
+  const shipmentById = new Map<string, Shipment>((p.shipments ?? []).map((x) => [x.id, x]));
   const vehicleById = new Map(p.vehicles.map((v) => [v.id, v]));
   const seen = new Set<string>();
+  const shipmentRoute = new Map<string, string>();
   const sequences = new Map<string, number[]>();
   let totalDistance = 0;
   let totalDuration = 0;
+  const dimsOf = (v: Vehicle): number => Math.max(
+    v.capacity?.length ?? 0,
+    ...p.jobs.map((j) => Math.max(deliveryOf(j).length, j.pickup?.length ?? 0)),
+    ...(p.shipments ?? []).map((x) => x.amount?.length ?? 0),
+  );
   for (const route of s.routes) {
     const v = vehicleById.get(route.vehicle) ?? fail(`unknown vehicle ${route.vehicle}`);
     if (sequences.has(v.id)) fail(`vehicle ${v.id} has two routes`);
     const speed = v.speedFactor ?? 1;
     const steps = route.steps;
-    const jobSteps = steps.filter((x) => x.type === 'job');
-    if (jobSteps.length === 0) fail(`route of ${v.id} has no job`);
+    const isStop = (t: string): boolean => t === 'job' || t === 'pickup' || t === 'delivery';
+    const stopSteps = steps.filter((x) => isStop(x.type));
+    if (stopSteps.length === 0) fail(`route of ${v.id} has no job`);
     if (v.start && steps[0]!.type !== 'start') fail(`route of ${v.id} must begin with its start`);
-    if (!v.start && steps[0]!.type !== 'job') fail(`open-start route of ${v.id} must begin with a job`);
+    if (!v.start && !isStop(steps[0]!.type)) fail(`open-start route of ${v.id} must begin with a stop`);
     if (v.end && steps[steps.length - 1]!.type !== 'end') fail(`route of ${v.id} must finish at its end`);
-    if (!v.end && steps[steps.length - 1]!.type !== 'job') fail(`open-end route of ${v.id} must finish with a job`);
-    const seq = jobSteps.map((x) => jobIndex.get(x.job!) ?? fail(`unknown job ${x.job}`));
+    if (!v.end && !isStop(steps[steps.length - 1]!.type)) fail(`open-end route of ${v.id} must finish with a stop`);
+    const seq = steps.filter((x) => x.type === 'job').map((x) => jobIndex.get(x.job!) ?? fail(`unknown job ${x.job}`));
     sequences.set(v.id, seq);
-    const dims = Math.max(v.capacity?.length ?? 0, ...p.jobs.map((j) => j.demand?.length ?? 0));
-    let load = Array.from({ length: dims }, (_, d) => seq.reduce((a, i) => a + (p.jobs[i]!.demand?.[d] ?? 0), 0));
-    load.forEach((l, d) => l > (v.capacity?.[d] ?? Infinity) + TOL && fail(`capacity exceeded on ${v.id}`));
+    const dims = dimsOf(v);
+    const cap = (d: number): number => v.capacity?.[d] ?? Infinity;
+    let load = Array.from({ length: dims }, (_, d) => seq.reduce((a, i) => a + (deliveryOf(p.jobs[i]!)[d] ?? 0), 0));
+    const checkLoad = (where: string): void => load.forEach((l, d) => {
+      if (l > cap(d) + TOL) fail(`capacity exceeded on ${v.id} ${where}: ${l} > ${cap(d)}`);
+      if (l < -TOL) fail(`negative load on ${v.id} ${where}`);
+    });
+    checkLoad('at the start');
+    const picked = new Set<string>();
+    const visits: Visit[] = [];
     let prevLoc = loc(v.start);
     let prevDeparture = NaN;
     let distance = 0;
@@ -151,50 +200,86 @@ export function checkSolution(p: MatrixProblem, s: Solution): Map<string, number
       if (st.type === 'start') {
         if (k !== 0) fail('start not first');
         if (st.departure < (v.shift?.start ?? -Infinity) - TOL) fail(`${v.id} leaves before its shift`);
+        load.forEach((l, d) => Math.abs(l - (st.load[d] ?? 0)) > TOL && fail(`start load mismatch at ${v.id}`));
         prevDeparture = st.departure;
         continue;
       }
-      const here = st.type === 'job' ? loc(p.jobs[jobIndex.get(st.job!)!]!.location) : loc(v.end);
+      let visit: Visit | null = null;
+      let skillsNeeded: string[] = [];
+      let label = '';
+      if (st.type === 'job') {
+        const job = p.jobs[jobIndex.get(st.job!) ?? fail(`unknown job ${st.job}`)]!;
+        if (seen.has(job.id)) fail(`job ${job.id} served twice`);
+        seen.add(job.id);
+        visit = job;
+        skillsNeeded = job.skills ?? [];
+        label = job.id;
+        load = load.map((l, d) => l - (deliveryOf(job)[d] ?? 0) + (job.pickup?.[d] ?? 0));
+      } else if (st.type === 'pickup' || st.type === 'delivery') {
+        const sh = shipmentById.get(st.shipment ?? '') ?? fail(`unknown shipment ${st.shipment}`);
+        const half = st.type === 'pickup' ? sh.pickup : sh.delivery;
+        if (st.job !== (half.id ?? sh.id)) fail(`step job ${st.job} of shipment ${sh.id} ${st.type}`);
+        label = `${sh.id}/${st.type}`;
+        if (st.type === 'pickup') {
+          if (shipmentRoute.has(sh.id)) fail(`shipment ${sh.id} picked up twice`);
+          shipmentRoute.set(sh.id, v.id);
+          picked.add(sh.id);
+          load = load.map((l, d) => l + (sh.amount?.[d] ?? 0));
+        } else {
+          if (!picked.has(sh.id)) fail(`shipment ${sh.id} delivered before its pickup on ${v.id} (or on another route)`);
+          picked.delete(sh.id);
+          if (seen.has(sh.id)) fail(`shipment ${sh.id} delivered twice`);
+          seen.add(sh.id);
+          load = load.map((l, d) => l - (sh.amount?.[d] ?? 0));
+        }
+        visit = half;
+        skillsNeeded = sh.skills ?? [];
+      }
+      const here = visit ? loc(visit.location) : loc(v.end);
       const leg = k === 0 ? { dur: 0, dist: 0 } : travel(p, prevLoc, here, speed);
       if (Math.abs(st.distance - leg.dist) > TOL || Math.abs(st.duration - leg.dur) > TOL) fail(`leg mismatch at ${v.id} step ${k}`);
       if (k > 0 && Math.abs(st.arrival - (prevDeparture + leg.dur)) > TOL) fail(`arrival mismatch at ${v.id} step ${k}`);
       if (st.service_start < st.arrival - TOL) fail(`service before arrival at ${v.id} step ${k}`);
       if (Math.abs(st.waiting - (st.service_start - st.arrival)) > TOL) fail(`waiting mismatch at ${v.id} step ${k}`);
-      if (st.type === 'job') {
-        const job = p.jobs[jobIndex.get(st.job!)!]!;
-        if (seen.has(job.id)) fail(`job ${job.id} served twice`);
-        seen.add(job.id);
-        if (!inWindow(job, st.service_start)) fail(`job ${job.id} outside its windows`);
-        if (Math.abs(st.departure - st.service_start - (job.serviceS ?? 0)) > TOL) fail(`service time of ${job.id}`);
+      if (visit) {
+        visits.push(visit);
+        if (!inWindow(visit, st.service_start)) fail(`${label} outside its windows`);
+        if (Math.abs(st.departure - st.service_start - (visit.serviceS ?? 0)) > TOL) fail(`service time of ${label}`);
         const skills = new Set(v.skills ?? []);
-        if ((job.skills ?? []).some((x) => !skills.has(x))) fail(`${v.id} lacks a skill for ${job.id}`);
-        load = load.map((l, d) => l - (job.demand?.[d] ?? 0));
+        if (skillsNeeded.some((x) => !skills.has(x))) fail(`${v.id} lacks a skill for ${label}`);
+        checkLoad(`after ${label}`);
       }
       load.forEach((l, d) => Math.abs(l - (st.load[d] ?? 0)) > TOL && fail(`load mismatch at ${v.id} step ${k}`));
       distance += leg.dist;
       prevLoc = here;
       prevDeparture = st.departure;
     }
+    if (picked.size > 0) fail(`shipment ${[...picked][0]} picked up but not delivered on ${v.id}`);
     const last = steps[steps.length - 1]!;
     const endTime = last.type === 'end' ? last.arrival : last.departure;
     if (endTime > (v.shift?.end ?? Infinity) + TOL) fail(`${v.id} ends after its shift`);
     const first = steps[0]!;
     const startTime = first.type === 'start' ? first.departure : first.service_start;
-    if (first.type === 'job' && first.waiting > TOL) fail(`open start ${v.id} waits at its first job`);
+    if (first.type !== 'start' && first.waiting > TOL) fail(`open start ${v.id} waits at its first stop`);
     if (Math.abs(route.duration - (endTime - startTime)) > TOL) fail(`duration of ${v.id}`);
     if (Math.abs(route.distance - distance) > TOL) fail(`distance of ${v.id}`);
-    if (seq.length > (v.maxStops ?? Infinity)) fail(`max stops on ${v.id}`);
+    if (visits.length > (v.maxStops ?? Infinity)) fail(`max stops on ${v.id}`);
     if (route.duration > (v.maxDurationS ?? Infinity) + TOL) fail(`max duration on ${v.id}`);
     if (distance > (v.maxDistanceM ?? Infinity) + TOL) fail(`max distance on ${v.id}`);
     totalDistance += distance;
     totalDuration += route.duration;
   }
   for (const u of s.unassigned) {
-    if (seen.has(u.job)) fail(`job ${u.job} both served and unassigned`);
-    if (!jobIndex.has(u.job)) fail(`unknown unassigned job ${u.job}`);
+    if (u.shipment !== undefined) {
+      if (u.job !== u.shipment) fail(`unassigned shipment ${u.shipment} named ${u.job}`);
+      if (!shipmentById.has(u.shipment)) fail(`unknown unassigned shipment ${u.shipment}`);
+      if (shipmentRoute.has(u.shipment)) fail(`shipment ${u.shipment} both served (in part) and unassigned`);
+    } else if (!jobIndex.has(u.job)) fail(`unknown unassigned job ${u.job}`);
+    if (seen.has(u.job)) fail(`${u.job} both served and unassigned`);
     seen.add(u.job);
   }
-  if (seen.size !== p.jobs.length) fail(`${p.jobs.length - seen.size} jobs lost`);
+  const total = p.jobs.length + (p.shipments?.length ?? 0);
+  if (seen.size !== total) fail(`${total - seen.size} jobs or shipments lost`);
   if (Math.abs(s.summary.distance - totalDistance) > 1e-4) fail('summary distance');
   if (Math.abs(s.summary.duration - totalDuration) > 1e-4) fail('summary duration');
   if (s.summary.vehicles !== s.routes.length) fail('summary vehicles');

@@ -22,13 +22,13 @@ const flagsSchema = z.object({
   time: z.coerce.number().positive('must be a positive number of seconds').optional(),
   seed: z.coerce.number().int('must be an integer').optional(),
   minimize: z.enum(['cost', 'vehicles']).optional(),
-  format: z.enum(['json', 'solomon', 'cvrplib', 'vroom'] satisfies FormatName[]).optional(),
+  format: z.enum(['json', 'solomon', 'cvrplib', 'lilim', 'vroom'] satisfies FormatName[]).optional(),
   plan: z.boolean().optional(),
 });
 
 const DEFAULT_TIME_S = 5;
 const USAGE =
-  'usage: milkrun solve FILE|- [--time 5] [--seed 1] [--minimize cost|vehicles] [--format json|solomon|cvrplib|vroom] [--plan]';
+  'usage: milkrun solve FILE|- [--time 5] [--seed 1] [--minimize cost|vehicles] [--format json|solomon|cvrplib|lilim|vroom] [--plan]';
 
 type ParsedArgs =
   | { kind: 'solve'; file: string; flags: z.infer<typeof flagsSchema> }

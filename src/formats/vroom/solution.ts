@@ -14,7 +14,7 @@ import { DEFAULT_PER_HOUR, type VroomContext } from './to-problem.js';
 
 /** One step of a route to write; times in problem seconds, the leg is the travel into the step. */
 interface WalkStep {
-  type: 'start' | 'job' | 'end';
+  type: 'start' | 'job' | 'pickup' | 'delivery' | 'end';
   job?: string;
   arrival: number;
   waiting: number;

@@ -2,8 +2,11 @@
  * Cheapest feasible insertion of one job, over every position of every route and one empty vehicle per vehicle
  * type. Used to finish the savings construction, by the ruin-and-recreate "recreate" step and by finalize.
  */
+import { PICKUP, PLAIN, type Instance } from '../instance.js';
 import type { Proposal } from '../proposal.js';
 import type { Random } from '../random.js';
+import type { RouteState } from '../route-state.js';
+import { bestPairInsertion } from './pair-insertion.js';
 import type { SolutionState } from '../solution-state.js';
 
 /** From this many jobs on, search-time insertions try only positions next to a job's neighbours. */
@@ -14,8 +17,10 @@ export interface InsertionChoice {
   /** Cheapest feasible insertion into any other route than `route` (Infinity when none): for regret. */
   second: number;
   route: number;
-  /** Insert after this position (0..m). */
+  /** Insert after this position (0..m); for a shipment, its pickup. */
   pos: number;
+  /** A shipment's delivery goes after this position (current numbering, ≥ pos); −1 for a plain job. */
+  pos2: number;
 }
 
 export interface InsertionOptions {
@@ -35,7 +40,10 @@ export interface InsertionOptions {
   regret?: boolean;
 }
 
-/** Finds the cheapest feasible insertion of job j; route −1 when none. Writes into `out`. */
+/**
+ * Finds the cheapest feasible insertion of job j; route −1 when none. Writes into `out`. For a shipment half, the
+ * whole shipment is placed (pair-insertion.ts); apply the choice with `sol.place(j, out)`.
+ */
 export function bestInsertion(
   sol: SolutionState,
   j: number,
@@ -46,13 +54,16 @@ export function bestInsertion(
   const inst = sol.inst;
   const n = inst.m.size;
   const dist = inst.m.distance;
-  const dims = inst.dims;
   const u = inst.jobLoc[j]!;
   const distanceOnly = inst.objective === 'distance' && sol.ev.balanceWeight === 0;
   out.delta = Infinity;
   out.second = Infinity;
   out.route = -1;
   out.pos = 0;
+  if (inst.jobKind[j] !== PLAIN) {
+    return bestPairInsertion(sol, inst.jobKind[j] === PICKUP ? j : inst.jobSibling[j]!, p, opts, out);
+  }
+  out.pos2 = -1;
   const seenEmptyType = sol.typeSeen;
   seenEmptyType.fill(0);
   if (opts.granular) {
@@ -77,14 +88,7 @@ export function bestInsertion(
       seenEmptyType[type] = 1;
     }
     if (route.m + 1 > inst.vehMaxStops[v]!) continue;
-    let fits = true;
-    for (let d = 0; d < dims; d++) {
-      if (route.cumLoad[route.m * dims + d]! + inst.jobDemand[j * dims + d]! > inst.vehCapacity[v * dims + d]! + 1e-9) {
-        fits = false;
-        break;
-      }
-    }
-    if (!fits) continue;
+    if (!loadsCouldFit(inst, route, j)) continue;
     for (let pos = 0; pos <= route.m; pos++) {
       if (opts.blinkRate > 0 && opts.rng && opts.rng.next() < opts.blinkRate) continue;
       const a = route.loc[pos]!;
@@ -125,12 +129,27 @@ export function bestInsertion(
     const v = route.vehicle;
     if (inst.hasSkillLimits && inst.compat[v * inst.nJobs + j] === 0) return;
     if (route.m + 1 > inst.vehMaxStops[v]!) return;
-    for (let d = 0; d < dims; d++) {
-      if (route.cumLoad[route.m * dims + d]! + inst.jobDemand[j * dims + d]! > inst.vehCapacity[v * dims + d]! + 1e-9) return;
-    }
+    if (!loadsCouldFit(inst, route, j)) return;
     if (opts.blinkRate > 0 && opts.rng && opts.rng.next() < opts.blinkRate) return;
     p.prefix(route, pos).job(j).range(route, pos + 1, route.m);
     if (!p.finish()) return;
     offer(r, pos, sol.delta(r, p, -1, null));
   }
+}
+
+/**
+ * Necessary condition for job j to fit anywhere in the route: the load when leaving the start (every delivery
+ * aboard) and when arriving at the end (every pickup aboard) stay within capacity.
+ */
+function loadsCouldFit(inst: Instance, route: RouteState, j: number): boolean {
+  const v = route.vehicle;
+  const dims = inst.dims;
+  const at = route.m * dims;
+  for (let d = 0; d < dims; d++) {
+    const cap = inst.vehCapacity[v * dims + d]! + 1e-9;
+    const startLoad = route.fDel[at + d]! + inst.jobDelivery[j * dims + d]!;
+    const endLoad = startLoad + route.fNet[at + d]! + inst.jobLoadDelta[j * dims + d]!;
+    if (startLoad > cap || endLoad > cap) return false;
+  }
+  return true;
 }

@@ -7,17 +7,21 @@ import { bestInsertion, type InsertionChoice, type InsertionOptions } from './in
 import type { Proposal } from '../proposal.js';
 import type { SolutionState } from '../solution-state.js';
 
-/** Inserts what fits of `jobs` (which it empties); returns the routes it changed via `touched` when given. */
+/**
+ * Inserts what fits of `jobs` (which it empties; a shipment is given by one of its halves, once); returns the
+ * routes it changed via `touched` when given.
+ */
 export function regretInsert(
   sol: SolutionState, jobs: number[], p: Proposal, opts: InsertionOptions, touched?: Uint8Array,
 ): void {
   const inst = sol.inst;
-  const choice: InsertionChoice = { delta: 0, second: 0, route: -1, pos: 0 };
+  const choice: InsertionChoice = { delta: 0, second: 0, route: -1, pos: 0, pos2: -1 };
   const options = { ...opts, regret: true };
   while (jobs.length > 0) {
     let pick = -1;
     let pickRoute = -1;
     let pickPos = 0;
+    let pickPos2 = -1;
     let pickRegret = -Infinity;
     let pickDelta = Infinity;
     let pickPriority = -1;
@@ -36,6 +40,7 @@ export function regretInsert(
         pick = t;
         pickRoute = choice.route;
         pickPos = choice.pos;
+        pickPos2 = choice.pos2;
         pickRegret = regret;
         pickDelta = choice.delta;
         pickPriority = priority;
@@ -45,7 +50,7 @@ export function regretInsert(
     const j = jobs[pick]!;
     jobs[pick] = jobs[jobs.length - 1]!;
     jobs.pop();
-    sol.insert(j, pickRoute, pickPos);
+    sol.place(j, { route: pickRoute, pos: pickPos, pos2: pickPos2 });
     if (touched) touched[pickRoute] = 1;
   }
   jobs.length = 0;

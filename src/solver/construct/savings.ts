@@ -9,6 +9,7 @@
  */
 import { bestInsertion, type InsertionChoice } from './insertion.js';
 import { regretInsert } from './regret.js';
+import { DELIVERY, PLAIN } from '../instance.js';
 import type { Proposal } from '../proposal.js';
 import type { SolutionState } from '../solution-state.js';
 
@@ -40,10 +41,14 @@ export function buildSavingsSolution(sol: SolutionState, p: Proposal, lambda = 1
   // Routes as arrays; routeOf[j] is the route holding j; only heads and tails can merge.
   const routes: (number[] | null)[] = [];
   const routeOf = new Int32Array(nJobs).fill(-1);
+  // A shipment starts as its own route, pickup then delivery: merging routes end to end keeps it whole.
   for (let j = 0; j < nJobs; j++) {
-    if (!feasibleForSomeType([j])) continue;
-    routeOf[j] = routes.length;
-    routes.push([j]);
+    const kind = inst.jobKind[j]!;
+    if (kind === DELIVERY) continue;
+    const seq = kind === PLAIN ? [j] : [j, inst.jobSibling[j]!];
+    if (!feasibleForSomeType(seq)) continue;
+    for (const x of seq) routeOf[x] = routes.length;
+    routes.push(seq);
   }
 
   const v0 = typeVehicle[0]!;
@@ -82,7 +87,7 @@ export function buildSavingsSolution(sol: SolutionState, p: Proposal, lambda = 1
   const built = routes.filter((r): r is number[] => r !== null);
   const size = (r: number[]): number => {
     let s = 0;
-    for (const j of r) for (let d = 0; d < inst.dims; d++) s += inst.jobDemand[j * inst.dims + d]!;
+    for (const j of r) s += inst.jobSize[j]!;
     return s;
   };
   built.sort((x, y) => size(y) - size(x) || y.length - x.length || x[0]! - y[0]!);
@@ -104,13 +109,16 @@ export function buildSavingsSolution(sol: SolutionState, p: Proposal, lambda = 1
       }
     }
     if (bestV >= 0) sol.setRoute(bestV, seq, seq.length);
-    else leftovers.push(...seq);
+    else for (const x of seq) if (inst.jobKind[x] !== DELIVERY) leftovers.push(x);
   }
-  for (let j = 0; j < nJobs; j++) if (routeOf[j] === -1) leftovers.push(j);
+  for (let j = 0; j < nJobs; j++) if (routeOf[j] === -1 && inst.jobKind[j] !== DELIVERY) leftovers.push(j);
   insertAll(sol, p, leftovers);
 }
 
-/** Regret insertion of a few jobs, else cheapest insertion of each, highest priority first; jobs that fit nowhere stay unassigned. */
+/**
+ * Regret insertion of a few jobs, else cheapest insertion of each, highest priority first; jobs that fit nowhere
+ * stay unassigned. A shipment is given by its pickup (or either half, once).
+ */
 export function insertAll(sol: SolutionState, p: Proposal, jobs: number[]): void {
   const inst = sol.inst;
   jobs.sort((a, b) => inst.jobPriority[b]! - inst.jobPriority[a]! || a - b);
@@ -118,9 +126,9 @@ export function insertAll(sol: SolutionState, p: Proposal, jobs: number[]): void
     regretInsert(sol, jobs, p, { allowEmpty: true, blinkRate: 0 });
     return;
   }
-  const choice: InsertionChoice = { delta: 0, second: 0, route: -1, pos: 0 };
+  const choice: InsertionChoice = { delta: 0, second: 0, route: -1, pos: 0, pos2: -1 };
   for (const j of jobs) {
     bestInsertion(sol, j, p, { allowEmpty: true, blinkRate: 0 }, choice);
-    if (choice.route >= 0) sol.insert(j, choice.route, choice.pos);
+    if (choice.route >= 0) sol.place(j, choice);
   }
 }

@@ -1,7 +1,9 @@
 /**
  * Exchange (swap) between routes: job u trades places with the job just before or after its neighbour v, so u
- * ends up next to v. Move record: a = position of u in r1, b = position of the partner x in r2.
+ * ends up next to v. Plain jobs only: a shipment half cannot change route alone (shipment-exchange.ts swaps
+ * whole shipments). Move record: a = position of u in r1, b = position of the partner x in r2.
  */
+import { PLAIN } from '../instance.js';
 import { record, type Operator, type SearchContext } from './operator.js';
 
 function build(ctx: SearchContext, r1: number, i: number, r2: number, k: number): boolean {
@@ -17,6 +19,7 @@ export const exchange: Operator = {
   name: 'exchange',
   evaluate(ctx, u, best) {
     const { sol, inst } = ctx;
+    if (inst.jobKind[u] !== PLAIN) return;
     const r1 = sol.jobRoute[u]!;
     const i = sol.jobPos[u]!;
     const k = inst.k;
@@ -28,7 +31,7 @@ export const exchange: Operator = {
       if (inst.hasSkillLimits && inst.compat[rv.vehicle * inst.nJobs + u] === 0) continue;
       const j = sol.jobPos[v]!;
       for (let pk = j - 1; pk <= j + 1; pk += 2) {
-        if (pk < 1 || pk > rv.m) continue;
+        if (pk < 1 || pk > rv.m || inst.jobKind[rv.jobAt(pk)] !== PLAIN) continue;
         if (!build(ctx, r1, i, r2, pk)) continue;
         const delta = sol.delta(r1, ctx.p1, r2, ctx.p2);
         if (delta < best.delta) record(best, exchange, delta, r1, r2, i, pk, 0, 0);

@@ -33,9 +33,12 @@ export class SearchContext {
   /** Candidate for the second route of a move. */
   readonly p2: Proposal;
   readonly inst: Instance;
+  /** Scratch: routeMark[r] = 1 for a route an operator already tried for the current job (reset by the user). */
+  readonly routeMark: Uint8Array;
 
   constructor(readonly sol: SolutionState) {
     this.inst = sol.inst;
+    this.routeMark = new Uint8Array(sol.inst.nVehicles);
     this.p1 = new Proposal(sol.inst);
     this.p2 = new Proposal(sol.inst);
   }

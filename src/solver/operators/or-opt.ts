@@ -2,9 +2,12 @@
  * Or-opt: move a segment of 1–3 consecutive jobs starting at u, forward or reversed, next to a neighbour v
  * (right after v, or right before it). Within u's route (intra) or into another route for 2–3 jobs (single jobs
  * between routes are `relocate`'s job).
+ * Shipments stay whole and in order (keepsShipments): a segment leaving its route carries both halves of every
+ * shipment it touches, and a half moving within its route stays on its side of the other half.
  * Move record: a = segment start, b = segment length, c = insert-after position in r2 (in r2's current
  * numbering), d = 1 when reversed.
  */
+import { DELIVERY, PICKUP, PLAIN } from '../instance.js';
 import { record, type Operator, type SearchContext } from './operator.js';
 
 const MAX_LEN = 3;
@@ -37,6 +40,26 @@ function build(ctx: SearchContext, r1: number, i: number, len: number, r2: numbe
   return ctx.p1.range(ru, after + 1, ru.m).finish();
 }
 
+/** O(len): whether moving the segment keeps every shipment on one route with its pickup first. */
+function keepsShipments(ctx: SearchContext, r1: number, i: number, len: number, r2: number, after: number, rev: number): boolean {
+  const { sol, inst } = ctx;
+  const ru = sol.routes[r1]!;
+  const last = i + len - 1;
+  if (rev && ru.pairCloseFrom[i]! <= last) return false;
+  for (let k = i; k <= last; k++) {
+    const x = ru.jobAt(k);
+    const kind = inst.jobKind[x]!;
+    if (kind === PLAIN) continue;
+    const sp = sol.jobPos[inst.jobSibling[x]!]!;
+    if (sp >= i && sp <= last) continue;
+    if (r2 !== r1) return false;
+    // The other half stays: a pickup must still come before it, a delivery after it.
+    if (kind === PICKUP && after >= sp) return false;
+    if (kind === DELIVERY && after < sp) return false;
+  }
+  return true;
+}
+
 export const orOpt: Operator = {
   name: 'or-opt',
   evaluate(ctx, u, best) {
@@ -56,6 +79,7 @@ export const orOpt: Operator = {
         for (let after = j - 1; after <= j; after++) {
           if (r2 === r1 && after >= i - 1 && after <= last) continue;
           for (let rev = 0; rev <= (len > 1 ? 1 : 0); rev++) {
+            if (inst.hasShipments && !keepsShipments(ctx, r1, i, len, r2, after, rev)) continue;
             if (!build(ctx, r1, i, len, r2, after, rev)) continue;
             const delta = r1 === r2 ? sol.delta(r1, ctx.p1, -1, null) : sol.delta(r1, ctx.p1, r2, ctx.p2);
             if (delta < best.delta) record(best, orOpt, delta, r1, r2, i, len, after, rev);

@@ -1,7 +1,9 @@
 /**
- * Relocate: move job u into another route, right after or right before one of its neighbours v.
+ * Relocate: move job u into another route, right after or right before one of its neighbours v. A shipment half
+ * never moves alone (shipment-relocate.ts moves both).
  * Move record: a = position of u, b = insert-after position in r2.
  */
+import { PLAIN } from '../instance.js';
 import { record, type MoveRecord, type Operator, type SearchContext } from './operator.js';
 
 function build(ctx: SearchContext, r1: number, i: number, r2: number, after: number): boolean {
@@ -16,6 +18,7 @@ export const relocate: Operator = {
   name: 'relocate',
   evaluate(ctx, u, best) {
     const { sol, inst } = ctx;
+    if (inst.jobKind[u] !== PLAIN) return;
     const r1 = sol.jobRoute[u]!;
     const i = sol.jobPos[u]!;
     const ru = sol.routes[r1]!;

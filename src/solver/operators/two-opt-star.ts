@@ -1,6 +1,7 @@
 /**
  * 2-opt* (swap tails between two routes) creating the edge u → v: route 1 keeps its head up to u and takes v
  * and everything after it; route 2 keeps its head before v and takes what followed u.
+ * Only where no shipment is under way across either cut (openAfter is 0), so that no shipment is split.
  * Move record: a = position of u in r1, b = position of v in r2.
  */
 import { record, type Operator, type SearchContext } from './operator.js';
@@ -24,6 +25,7 @@ export const twoOptStar: Operator = {
       const r2 = sol.jobRoute[v]!;
       if (r2 < 0 || r2 === r1) continue;
       const j = sol.jobPos[v]!;
+      if (inst.hasShipments && (sol.routes[r1]!.openAfter[i] !== 0 || sol.routes[r2]!.openAfter[j - 1] !== 0)) continue;
       if (!build(ctx, r1, i, r2, j)) continue;
       const delta = sol.delta(r1, ctx.p1, r2, ctx.p2);
       if (delta < best.delta) record(best, twoOptStar, delta, r1, r2, i, j, 0, 0);

@@ -1,6 +1,7 @@
 /**
  * 2-opt within a route, creating the edge u → v for a neighbour v later in the same route: the stretch after u
- * up to v is reversed. Move record: a = position of u, b = position of v.
+ * up to v is reversed; not when the stretch holds a whole shipment (its delivery would come first).
+ * Move record: a = position of u, b = position of v.
  */
 import { record, type Operator, type SearchContext } from './operator.js';
 
@@ -21,6 +22,7 @@ export const twoOpt: Operator = {
       if (sol.jobRoute[v] !== r) continue;
       const j = sol.jobPos[v]!;
       if (j <= i + 1) continue;
+      if (inst.hasShipments && sol.routes[r]!.pairCloseFrom[i + 1]! <= j) continue;
       if (!build(ctx, r, i, j)) continue;
       const delta = sol.delta(r, ctx.p1, -1, null);
       if (delta < best.delta) record(best, twoOpt, delta, r, r, i, j, 0, 0);

@@ -10,7 +10,8 @@ import type { SolveOptions } from '../model.js';
 import { SearchContext } from '../operators/operator.js';
 import type { Random } from '../random.js';
 import type { SolutionState } from '../solution-state.js';
-import { clone, orderForInsertion, removeRelated, removeStrings } from './sisr.js';
+import { DELIVERY } from '../instance.js';
+import { clone, orderForInsertion, removeRelated, removeStrings, removeWholeShipments } from './sisr.js';
 
 const BLINK_RATE = 0.01;
 /** Iterations without removing a vehicle before trying to empty another route. */
@@ -32,7 +33,7 @@ export function minimizeFleet(
   const touched = new Uint8Array(inst.nVehicles);
   const sortKey = new Float64Array(inst.nJobs);
   const pending: number[] = [];
-  const choice: InsertionChoice = { delta: 0, second: 0, route: -1, pos: 0 };
+  const choice: InsertionChoice = { delta: 0, second: 0, route: -1, pos: 0, pos2: -1 };
   const cbar = Math.max(1, Math.min(10, Math.floor(inst.nJobs * 0.3)));
 
   /** Empties the smallest route, or with `anyRoute` a random one (to escape a route that will not go away). */
@@ -72,15 +73,16 @@ export function minimizeFleet(
     }
     if (seed >= 0 || rng.next() < 0.8) removeStrings(work, rng, cbar, removed, touched, seed);
     else removeRelated(work, rng, cbar, removed, touched);
+    removeWholeShipments(work, removed);
     for (let r = 0; r < inst.nVehicles; r++) if (touched[r]) work.removeFlagged(r, removed);
     pending.length = 0;
-    for (let j = 0; j < inst.nJobs; j++) if (work.jobRoute[j] === -1) pending.push(j);
+    for (let j = 0; j < inst.nJobs; j++) if (work.jobRoute[j] === -1 && inst.jobKind[j] !== DELIVERY) pending.push(j);
     orderForInsertion(work, rng, pending, sortKey);
     // Jobs that were out most often go first.
     if (rng.next() < 0.5) pending.sort((a, b) => absences[b]! - absences[a]!);
     for (const j of pending) {
       bestInsertion(work, j, p, { allowEmpty: false, blinkRate: BLINK_RATE, rng, granular: inst.nJobs > GRANULAR_FROM }, choice);
-      if (choice.route >= 0) work.insert(j, choice.route, choice.pos);
+      if (choice.route >= 0) work.place(j, choice);
     }
     for (let j = 0; j < inst.nJobs; j++) if (work.jobRoute[j] === -1) absences[j]!++;
     const out = work.unassignedCount();

@@ -7,13 +7,15 @@ import { exchange } from '../operators/exchange.js';
 import { newMove, SearchContext, type Operator } from '../operators/operator.js';
 import { orOpt } from '../operators/or-opt.js';
 import { relocate } from '../operators/relocate.js';
+import { shipmentExchange } from '../operators/shipment-exchange.js';
+import { shipmentRelocate } from '../operators/shipment-relocate.js';
 import { twoOpt } from '../operators/two-opt.js';
 import { twoOptStar } from '../operators/two-opt-star.js';
 import type { Random } from '../random.js';
 import { SolutionState } from '../solution-state.js';
 import { eliminateOneRoute } from './route-elimination.js';
 
-export const OPERATORS: readonly Operator[] = [relocate, exchange, twoOptStar, twoOpt, orOpt];
+export const OPERATORS: readonly Operator[] = [relocate, exchange, twoOptStar, twoOpt, orOpt, shipmentRelocate, shipmentExchange];
 
 /** Improvements smaller than this are noise from floating-point sums. */
 const MIN_GAIN = 1e-7;

@@ -5,6 +5,7 @@
  * only once its last job is gone.
  */
 import { bestInsertion, GRANULAR_FROM, type InsertionChoice } from '../construct/insertion.js';
+import { DELIVERY } from '../instance.js';
 import type { Proposal } from '../proposal.js';
 import type { SolutionState } from '../solution-state.js';
 
@@ -18,13 +19,14 @@ export function eliminateOneRoute(
   if (order.length < 2) return false;
   order.sort((a, b) => sol.routes[a]!.m - sol.routes[b]!.m || a - b);
   const forbidden = new Uint8Array(inst.nVehicles);
-  const choice: InsertionChoice = { delta: 0, second: 0, route: -1, pos: 0 };
+  const choice: InsertionChoice = { delta: 0, second: 0, route: -1, pos: 0, pos2: -1 };
   const penalty = sol.penalty();
   const cost = sol.cost();
   backup.copyFrom(sol);
   for (const r of order) {
     if (shouldStop?.()) return false;
-    const jobs = Array.from(sol.routes[r]!.jobs.subarray(0, sol.routes[r]!.m));
+    // A shipment goes back in by its pickup, as a whole.
+    const jobs = Array.from(sol.routes[r]!.jobs.subarray(0, sol.routes[r]!.m)).filter((j) => inst.jobKind[j] !== DELIVERY);
     forbidden.fill(0);
     forbidden[r] = 1;
     sol.setRoute(r, [], 0);
@@ -37,7 +39,7 @@ export function eliminateOneRoute(
         ok = false;
         break;
       }
-      sol.insert(j, choice.route, choice.pos);
+      sol.place(j, choice);
     }
     if (ok && sol.penalty() <= penalty && sol.cost() < cost - 1e-7) return true;
     sol.copyFrom(backup);

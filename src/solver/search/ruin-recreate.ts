@@ -13,7 +13,10 @@ import type { Random } from '../random.js';
 import type { SolutionState } from '../solution-state.js';
 import { minimizeFleet } from './fleet-minimization.js';
 import { improve, localSearch } from './local-search.js';
-import { clone, orderForInsertion, removeRandom, removeRelated, removeSmallestRoute, removeStrings } from './sisr.js';
+import { DELIVERY } from '../instance.js';
+import {
+  clone, orderForInsertion, removeRandom, removeRelated, removeSmallestRoute, removeStrings, removeWholeShipments,
+} from './sisr.js';
 
 const BLINK_RATE = 0.01;
 /** Average number of jobs removed per iteration (capped by instance size). */
@@ -45,7 +48,7 @@ export function ruinAndRecreate(sol: SolutionState, rng: Random, options: SolveO
   const removed = new Uint8Array(inst.nJobs);
   const touched = new Uint8Array(inst.nVehicles);
   const pending: number[] = [];
-  const choice: InsertionChoice = { delta: 0, second: 0, route: -1, pos: 0 };
+  const choice: InsertionChoice = { delta: 0, second: 0, route: -1, pos: 0, pos2: -1 };
   const sortKey = new Float64Array(inst.nJobs);
   const forbidden = new Uint8Array(inst.nVehicles);
   const focus = new Uint8Array(inst.nJobs);
@@ -97,6 +100,7 @@ export function ruinAndRecreate(sol: SolutionState, rng: Random, options: SolveO
     } else {
       removeRandom(work, rng, cbar, removed, touched);
     }
+    removeWholeShipments(work, removed);
     for (let r = 0; r < inst.nVehicles; r++) if (touched[r]) work.removeFlagged(r, removed);
 
     // Recreate: every unassigned job, in a random order of a random kind, higher priority first.
@@ -105,7 +109,7 @@ export function ruinAndRecreate(sol: SolutionState, rng: Random, options: SolveO
     pending.length = 0;
     let outBefore = 0;
     for (let j = 0; j < inst.nJobs; j++) {
-      if (work.jobRoute[j] !== -1) continue;
+      if (work.jobRoute[j] !== -1 || inst.jobKind[j] === DELIVERY) continue;
       if (removed[j] === 1) pending.push(j);
       else if (outBefore++ < RETRY_OUT || rng.next() < RETRY_OUT / outBefore) pending.push(j);
     }
@@ -116,7 +120,7 @@ export function ruinAndRecreate(sol: SolutionState, rng: Random, options: SolveO
     for (const j of pending) {
       bestInsertion(work, j, p, { allowEmpty: !useForbidden, blinkRate: BLINK_RATE, rng, forbidden: useForbidden ? forbidden : null, granular }, choice);
       if (choice.route >= 0) {
-        work.insert(j, choice.route, choice.pos);
+        work.place(j, choice);
         touched[choice.route] = 1;
       }
     }

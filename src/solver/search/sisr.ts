@@ -59,6 +59,13 @@ export function removeStrings(
   }
 }
 
+/** A shipment leaves its route whole: flags the other half of every flagged half (it is in the same route). */
+export function removeWholeShipments(sol: SolutionState, removed: Uint8Array): void {
+  const inst = sol.inst;
+  if (!inst.hasShipments) return;
+  for (let j = inst.nPlainJobs; j < inst.nJobs; j++) if (removed[j] === 1) removed[inst.jobSibling[j]!] = 1;
+}
+
 /** The seed job and its nearest routed neighbours. */
 export function removeRelated(sol: SolutionState, rng: Random, cbar: number, removed: Uint8Array, touched: Uint8Array): void {
   const inst = sol.inst;
@@ -118,9 +125,7 @@ export function orderForInsertion(sol: SolutionState, rng: Random, jobs: number[
   for (const j of jobs) {
     if (kind < 0.35) key[j] = rng.next();
     else if (kind < 0.6) {
-      let s = 0;
-      for (let d = 0; d < inst.dims; d++) s += inst.jobDemand[j * inst.dims + d]!;
-      key[j] = -s;
+      key[j] = -inst.jobSize[j]!;
     } else if (kind < 0.8) key[j] = -inst.m.distance[depot * n + inst.jobLoc[j]!]!;
     else if (kind < 0.9) key[j] = inst.m.distance[depot * n + inst.jobLoc[j]!]!;
     else key[j] = inst.jobTwEnd[j]! - inst.jobTwStart[j]!;
