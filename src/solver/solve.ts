@@ -8,6 +8,7 @@
  */
 import { buildSavingsSolution } from './construct/savings.js';
 import { insertLeftovers, repairInfeasibleRoutes } from './finalize.js';
+import { swapInHigherPriority } from './priority-swap.js';
 import { compileInstance } from './instance.js';
 import type { Problem, Solution, SolveOptions } from './model.js';
 import { Evaluator } from './objective.js';
@@ -61,5 +62,7 @@ export function solve(problem: Problem, options: SolveOptions = {}): Solution {
   }
   repairInfeasibleRoutes(sol);
   insertLeftovers(sol, p);
+  // Trade lower-priority jobs for higher-priority leftovers; what was taken out may still fit elsewhere.
+  if (swapInHigherPriority(sol, p) > 0) insertLeftovers(sol, p);
   return buildSolution(sol, iterations);
 }
