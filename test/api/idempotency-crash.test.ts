@@ -4,7 +4,7 @@
  * restarted on the same file, and every key is retried. Each key's write must exist exactly once, and its retries must answer one body — the one the client
  * got before the crash, when it got one.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,39 +13,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb } from '../../src/store/db.js';
 import { ensureOrganization } from '../../src/store/organizations.js';
 import { createToken } from '../../src/store/tokens.js';
+import { killHard, startChildServer } from '../support/child-server.js';
 
-const repoRoot = new URL('../..', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'milkrun-idempotency-crash-'));
 const dbFile = join(dir, 'milkrun.db');
 let server: ChildProcess | null = null;
 let token: string;
 
-/** `tsx src/server.ts` as this child itself (so SIGKILL reaches the process holding the database). */
 function startServer(): Promise<{ child: ChildProcess; base: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/server.ts')], {
-    cwd: repoRoot,
-    env: { ...process.env, MILKRUN_DB: dbFile, PORT: '0', HOST: '127.0.0.1', MILKRUN_SEED_DEMO: '0', LOG_LEVEL: 'silent', MILKRUN_RATE_LIMIT: '100000' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (match?.[1]) resolve({ child, base: match[1] });
-    });
-    child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`server exited with ${String(code)}: ${err}`)));
-  });
-}
-
-function killHard(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
+  return startChildServer({ MILKRUN_DB: dbFile, MILKRUN_SEED_DEMO: '0', MILKRUN_RATE_LIMIT: '100000' });
 }
 
 interface Answer {

@@ -3,11 +3,11 @@
  * tooltips and route cards as text, never as markup. Chromium (Debian's, through playwright-core) against the real
  * server; skipped when /usr/bin/chromium is absent.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { buildApp } from '../../src/api/app.js';
@@ -17,8 +17,8 @@ import { openDb, type Db } from '../../src/store/db.js';
 import { ensureOrganization } from '../../src/store/organizations.js';
 import { createToken } from '../../src/store/tokens.js';
 import { attachTracking, type CloseTracking } from '../../src/tracking/attach.js';
+import { launchChromium, requireChromium, skipBrowserSuite } from './browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const DAY = '2026-05-08';
 const POLL = { timeout: 15_000, interval: 100 };
 
@@ -32,7 +32,7 @@ const NAMES = {
   unrouted: hostile('unrouted-stop'),
 };
 
-describe.skipIf(!existsSync(CHROMIUM))('dashboard with hostile names', { timeout: 30_000 }, () => {
+describe.skipIf(skipBrowserSuite)('dashboard with hostile names', { timeout: 30_000 }, () => {
   let dir: string;
   let db: Db;
   let app: FastifyInstance;
@@ -103,11 +103,8 @@ describe.skipIf(!existsSync(CHROMIUM))('dashboard with hostile names', { timeout
     driverSocket.send(JSON.stringify({ type: 'ping', seq: 1, lat: 59.437, lng: 24.75, ts: new Date().toISOString() }));
     await acked;
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    requireChromium();
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
     page.on('pageerror', (err) => pageErrors.push(err.message));
     page.setDefaultTimeout(15_000);

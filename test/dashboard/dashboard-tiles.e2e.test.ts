@@ -4,10 +4,10 @@
  * except under CI=true, where a missing browser fails the suite (browser.ts).
  */
 import Fastify from 'fastify';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import dashboardRoutes, { dashboardOptionsFromEnv } from '../../src/api/routes/dashboard.js';
-import { CHROMIUM, requireChromium, skipBrowserSuite } from './browser.js';
+import { launchChromium, requireChromium, skipBrowserSuite } from './browser.js';
 
 /** A 1×1 transparent PNG. */
 const PNG = Buffer.from(
@@ -34,11 +34,7 @@ describe.skipIf(skipBrowserSuite)('dashboard with a tile server', { timeout: 30_
     );
     siteUrl = await site.listen({ port: 0, host: '127.0.0.1' });
     requireChromium();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {

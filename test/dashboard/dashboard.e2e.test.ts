@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { buildApp } from '../../src/api/app.js';
@@ -18,7 +18,7 @@ import { openDb, type Db } from '../../src/store/db.js';
 import { ensureOrganization } from '../../src/store/organizations.js';
 import { createToken } from '../../src/store/tokens.js';
 import { attachTracking, type CloseTracking } from '../../src/tracking/attach.js';
-import { CHROMIUM, requireChromium, skipBrowserSuite } from './browser.js';
+import { launchChromium, requireChromium, skipBrowserSuite } from './browser.js';
 
 const DAY = '2026-05-08';
 const DEPOT = { lat: 59.437, lng: 24.7536 };
@@ -142,11 +142,7 @@ describe.skipIf(skipBrowserSuite)('dispatcher dashboard in chromium', { timeout:
     expect(bulk.status, JSON.stringify(bulk.data).slice(0, 500)).toBeLessThan(300);
 
     requireChromium();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 850 } });
     page.on('pageerror', (err) => pageErrors.push(err.message));
     page.setDefaultTimeout(15_000);

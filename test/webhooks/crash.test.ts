@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,8 +11,8 @@ import { createToken } from '../../src/store/tokens.js';
 import { createWebhookEndpoint } from '../../src/store/webhooks.js';
 import { verifyWebhook } from '../../src/webhooks/verify.js';
 import { startReceiver, type Receiver } from './receiver.js';
+import { killHard, startChildServer } from '../support/child-server.js';
 
-const repoRoot = new URL('../..', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'milkrun-webhook-crash-'));
 const dbFile = join(dir, 'milkrun.db');
 let receiver: Receiver;
@@ -21,45 +21,17 @@ let server: ChildProcess | null = null;
 /** Phase 1 answers: the first three events are delivered, the fourth fails twice, then its third try hangs. */
 let phase: 'before-crash' | 'after-restart' = 'before-crash';
 
-/** Starts `tsx src/server.ts` on a free port with fast webhook timings; resolves with its base URL. */
+/** The server on a free port with fast webhook timings; resolves with its base URL. */
 function startServer(): Promise<{ child: ChildProcess; base: string }> {
-  // The server is this child itself (tsx as a loader), not a grandchild of tsx's CLI: SIGKILL must reach the
-  // process that holds the database, or the "crash" leaves the old server running (and orphaned after the test).
-  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/server.ts')], {
-    cwd: repoRoot,
-    env: {
-      ...process.env,
-      MILKRUN_DB: dbFile,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      MILKRUN_SEED_DEMO: '0',
-      LOG_LEVEL: 'silent',
-      MILKRUN_WEBHOOKS_ALLOW_PRIVATE: '1',
-      MILKRUN_WEBHOOKS_BACKOFF_BASE_MS: '20',
-      MILKRUN_WEBHOOKS_BACKOFF_MAX_MS: '100',
-      MILKRUN_WEBHOOKS_MAX_ATTEMPTS: '50',
-      MILKRUN_WEBHOOKS_POLL_MS: '25',
-      MILKRUN_WEBHOOKS_TIMEOUT_MS: '60000',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (match?.[1]) resolve({ child, base: match[1] });
-    });
-    child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`server exited with ${String(code)}: ${err}`)));
-  });
-}
-
-function killHard(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
+  return startChildServer({
+    MILKRUN_DB: dbFile,
+    MILKRUN_SEED_DEMO: '0',
+    MILKRUN_WEBHOOKS_ALLOW_PRIVATE: '1',
+    MILKRUN_WEBHOOKS_BACKOFF_BASE_MS: '20',
+    MILKRUN_WEBHOOKS_BACKOFF_MAX_MS: '100',
+    MILKRUN_WEBHOOKS_MAX_ATTEMPTS: '50',
+    MILKRUN_WEBHOOKS_POLL_MS: '25',
+    MILKRUN_WEBHOOKS_TIMEOUT_MS: '60000',
   });
 }
 
