@@ -297,8 +297,11 @@ describe.skipIf(skipBrowserSuite)('dispatcher dashboard in chromium', { timeout:
     expect((await api('GET', `/routes/${routeId}`)).data.optimized).toBe(false);
     await edited.getByTestId('reoptimize').click();
     await page.locator('.message', { hasText: 'reoptimized' }).waitFor();
-    // The stop no schedule can serve in time is reported; the API keeps it at the end of the route.
-    expect(await page.getByTestId('message').innerText()).toContain('1 stop(s) cannot be served in time');
+    // The stop no schedule can serve in time is reported with its reason; the API keeps it at the end of the route.
+    expect(await page.getByTestId('violation-count').innerText()).toBe('1');
+    const message = await page.getByTestId('message').innerText();
+    expect(message).toContain('Early Bird');
+    expect(message).toContain('arrives after every time window of the stop has closed');
     const after = (await api('GET', `/routes/${routeId}`)).data;
     expect(after.optimized).toBe(true);
     expect(after.stops.at(-1).address).toBe('Early street 1, Tallinn');

@@ -181,10 +181,22 @@ async function start() {
       return;
     }
     const body = result.data ?? {};
-    const dropped = Array.isArray(body.unassigned) ? body.unassigned.length : 0;
-    showMessage(body.changed === false ? 'Already optimized: nothing to change.'
-      : `Route reoptimized${dropped ? `; ${dropped} stop(s) cannot be served in time (kept at the end)` : ''}.`,
-    dropped ? 'warning' : 'info');
+    if (body.changed === false) {
+      showMessage('Already optimized: nothing to change.');
+      return;
+    }
+    // What the new plan still breaks (a stop that can no longer be made today), with the reason, never "0 late".
+    const violations = violationsOf(body);
+    if (violations.length === 0) {
+      showMessage('Route reoptimized; no time window broken.');
+      return;
+    }
+    const lines = violations.map((v) => {
+      const what = v.stop_id ? escapeHtml(stopName(String(v.stop_id))) : 'the route';
+      const lateBy = typeof v.late_by_s === 'number' ? ` (${Math.ceil(v.late_by_s / 60)} min late)` : '';
+      return `<li>${what}: ${escapeHtml(String(v.reason ?? v.type ?? ''))}${lateBy}</li>`;
+    });
+    showMessage(`Route reoptimized; <b data-testid="violation-count">${violations.length}</b> problem(s) remain:<ul>${lines.join('')}</ul>`, 'warning');
   }
 
   /** @param {import('./route-panel.js').StopMove} move */
