@@ -184,6 +184,11 @@ describe('VROOM input: supported keys', () => {
     expect(detectFormat(text)).toBe('vroom');
     expect(detectFormat(JSON.stringify({ vehicles: [{ id: 1, start: [1, 2] }], jobs: [{ id: 3, location: [1, 2] }] }))).toBe('vroom');
     expect(detectFormat(JSON.stringify({ jobs: [{ id: 'a', location: { lat: 1, lng: 2 } }], vehicles: [{ id: 'v' }] }))).toBe('json');
+    // Both formats have shipments: Milkrun's carry an id, VROOM's do not (their steps do).
+    const own = { id: 's', pickup: { location: { lat: 1, lng: 2 } }, delivery: { location: { lat: 1, lng: 3 } } };
+    expect(detectFormat(JSON.stringify({ jobs: [], shipments: [own], vehicles: [{ id: 'v' }] }))).toBe('json');
+    const vroom = { pickup: { id: 1, location: [2, 1] }, delivery: { id: 1, location: [3, 1] } };
+    expect(detectFormat(JSON.stringify({ shipments: [vroom], vehicles: [{ id: 'v' }] }))).toBe('vroom');
     const r = readProblem(text);
     expect(r.ok && r.value.format).toBe('vroom');
     expect(r.ok && r.value.options.objective).toBe('cost');
