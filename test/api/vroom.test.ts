@@ -78,6 +78,25 @@ describe('POST /api/v1/vroom', () => {
     expect(res.data.error.details).toEqual([{ field: 'vehicles[0].breaks', message: 'breaks are not supported yet', vroom_code: 2 }]);
   });
 
+  it('solves shipments and job pickups, and refuses shipments in plan mode naming the key', async () => {
+    const withShipments = {
+      ...problem,
+      jobs: [{ id: 10, location_index: 1, pickup: [1] }],
+      shipments: [{ pickup: { id: 10, location_index: 2 }, delivery: { id: 11, location_index: 1 }, amount: [3] }],
+    };
+    const res = await call('POST', '/api/v1/vroom?time_limit_s=1', withShipments);
+    expect(res.statusCode, res.body).toBe(200);
+    const answer = clientSolution.parse(res.data);
+    checkClientArithmetic(answer, (a, b) => durations[a]![b]!);
+    expect(answer.summary).toMatchObject({ routes: 1, unassigned: 0, delivery: [3], pickup: [4] });
+    const types = answer.routes[0]!.steps.map((s) => `${s.type} ${s.id ?? ''}`.trim());
+    expect(types.indexOf('pickup 10')).toBeLessThan(types.indexOf('delivery 11'));
+    expect(answer.routes[0]!.steps.at(-1)!.load).toEqual([1]);
+    const planned = await call('POST', '/api/v1/vroom?plan=true', withShipments);
+    expect(planned.statusCode).toBe(400);
+    expect(planned.data.error.details[0]).toMatchObject({ field: 'shipments', vroom_code: 2 });
+  });
+
   it('answers an unknown key as unknown_field', async () => {
     const res = await call('POST', '/api/v1/vroom', { ...problem, jobs: [{ ...problem.jobs[0], colour: 'red' }] });
     expect(res.statusCode).toBe(400);

@@ -1,7 +1,7 @@
 /**
  * Tells VROOM's problem JSON from Milkrun's own problem JSON: both have `jobs` and `vehicles`, but VROOM's ids are
- * integers (Milkrun's strings), its places are `[lon, lat]` arrays or `*_index` keys, and only it has
- * `shipments`, `matrix` or `matrices` keyed by profile.
+ * integers (Milkrun's strings), its places are `[lon, lat]` arrays or `*_index` keys, and only it has `matrix` or
+ * `matrices` keyed by profile. Both have `shipments`: VROOM's have no `id` of their own (their steps do).
  */
 export function looksLikeVroom(text: string): boolean {
   let json: unknown;
@@ -12,7 +12,7 @@ export function looksLikeVroom(text: string): boolean {
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) return false;
   const doc = json as Record<string, unknown>;
-  if ('shipments' in doc || 'matrix' in doc) return true;
+  if ('matrix' in doc) return true;
   const matrices = doc.matrices;
   if (typeof matrices === 'object' && matrices !== null && !('durations' in matrices) && !('size' in matrices)) return true;
   const first = (key: string): Record<string, unknown> | undefined => {
@@ -21,6 +21,8 @@ export function looksLikeVroom(text: string): boolean {
   };
   const job = first('jobs');
   const vehicle = first('vehicles');
+  const shipment = first('shipments');
+  if (shipment !== undefined && !('id' in shipment)) return true;
   return (
     typeof job?.id === 'number' ||
     typeof vehicle?.id === 'number' ||

@@ -122,3 +122,5 @@ export type VroomJob = z.infer<typeof VroomJob>;
 export type VroomVehicle = z.infer<typeof VroomVehicle>;
 export type VroomVehicleStep = z.infer<typeof VroomVehicleStep>;
 export type VroomCoordinates = z.infer<typeof Coordinates>;
+export type VroomShipment = z.infer<typeof VroomShipment>;
+export type VroomShipmentStep = z.infer<typeof VroomShipmentStep>;

@@ -5,10 +5,16 @@
  * `cost` is `fixed + per_hour × travel h + per_km × km` (Milkrun's search prices the whole route duration, see
  * to-problem.ts), and every time is a whole second. Cumulated values are rounded once each, so a route's
  * `duration` is its last step's and the summary's totals are sums of the routes'.
+ *
+ * Amounts as VROOM counts them (src/utils/helpers.cpp): the start load is the route's jobs' deliveries; a job
+ * step drops its `delivery` and adds its `pickup`, a shipment's `pickup` step adds its `amount`, its `delivery`
+ * step drops it. A route's `delivery` / `pickup` totals are its tasks' (a shipment counts in both), and its
+ * `priority` sums its tasks' (a shipment's two steps each count its priority, as VROOM's). An unassigned shipment
+ * is two entries, its `pickup` then its `delivery`, each with its own id.
  */
 import type { Problem, Route, Solution } from '../../solver/model.js';
 import type { RouteViolation, TimedRoute } from '../../solver/time-routes.js';
-import type { VroomJob, VroomVehicle } from './input-schema.js';
+import type { VroomJob, VroomShipmentStep, VroomVehicle } from './input-schema.js';
 import type { VroomRoute, VroomSolution, VroomStep, VroomUnassigned, VroomViolation } from './output-schema.js';
 import { DEFAULT_PER_HOUR, type VroomContext } from './to-problem.js';
 
@@ -16,6 +22,8 @@ import { DEFAULT_PER_HOUR, type VroomContext } from './to-problem.js';
 interface WalkStep {
   type: 'start' | 'job' | 'pickup' | 'delivery' | 'end';
   job?: string;
+  /** Milkrun shipment id of a pickup or delivery step. */
+  shipment?: string;
   arrival: number;
   waiting: number;
   legDurationS: number;
@@ -41,6 +49,7 @@ function fromSolvedRoute(r: Route): WalkRoute {
     steps: r.steps.map((s) => ({
       type: s.type,
       ...(s.job !== undefined && { job: s.job }),
+      ...(s.shipment !== undefined && { shipment: s.shipment }),
       // VROOM's start arrival is the time the vehicle sets off.
       arrival: s.type === 'start' ? s.departure : s.arrival,
       waiting: s.type === 'start' ? 0 : s.waiting,
@@ -68,7 +77,9 @@ function fromTimedRoute(r: TimedRoute, hasStart: boolean, hasEnd: boolean): Walk
 
 /** A solve's answer in VROOM's words. */
 export function writeSolution(ctx: VroomContext, solution: Solution, times: ComputingTimes): VroomSolution {
-  const unassigned = solution.unassigned.map((u) => unassignedJob(ctx, u.job, u.reason));
+  const unassigned = solution.unassigned.flatMap((u) =>
+    u.shipment !== undefined ? unassignedShipment(ctx, u.shipment, u.reason) : [unassignedJob(ctx, u.job, u.reason)],
+  );
   return write(ctx, solution.routes.map(fromSolvedRoute), unassigned, times);
 }
 
@@ -94,6 +105,49 @@ function unassignedJob(ctx: VroomContext, id: string, reason: string): VroomUnas
     ...(j.description !== undefined && { description: j.description }),
     reason,
   };
+}
+
+/** An unassigned shipment as VROOM lists it: its pickup, then its delivery. */
+function unassignedShipment(ctx: VroomContext, id: string, reason: string): VroomUnassigned[] {
+  const x = ctx.shipments.get(id)!;
+  return (['pickup', 'delivery'] as const).map((type) => {
+    const t = x[type];
+    return {
+      id: t.id,
+      type,
+      ...(t.location && { location: t.location }),
+      ...(t.location_index !== undefined && { location_index: t.location_index }),
+      ...(t.description !== undefined && { description: t.description }),
+      reason,
+    };
+  });
+}
+
+/** The task a step performs, with its amounts in VROOM's terms (what it drops and what it collects). */
+interface StepTask {
+  place: VroomJob | VroomShipmentStep;
+  delivery: readonly number[];
+  pickup: readonly number[];
+  priority: number;
+}
+
+function taskOf(ctx: VroomContext, s: WalkStep): StepTask | undefined {
+  const none: number[] = [];
+  if (s.type === 'job') {
+    const j = ctx.jobs.get(s.job!)!;
+    return { place: j, delivery: j.delivery ?? none, pickup: j.pickup ?? none, priority: j.priority ?? 0 };
+  }
+  if (s.type === 'pickup' || s.type === 'delivery') {
+    const x = ctx.shipments.get(s.shipment!)!;
+    const amount = x.amount ?? none;
+    return {
+      place: x[s.type],
+      delivery: s.type === 'delivery' ? amount : none,
+      pickup: s.type === 'pickup' ? amount : none,
+      priority: x.priority ?? 0,
+    };
+  }
+  return undefined;
 }
 
 function write(ctx: VroomContext, walks: readonly WalkRoute[], unassigned: VroomUnassigned[], times: ComputingTimes): VroomSolution {
@@ -125,8 +179,16 @@ function write(ctx: VroomContext, walks: readonly WalkRoute[], unassigned: Vroom
 
 function writeRoute(ctx: VroomContext, w: WalkRoute): VroomRoute {
   const v = ctx.vehicles.get(w.vehicle)!;
-  const jobs = w.steps.filter((s) => s.type === 'job').map((s) => ctx.jobs.get(s.job!)!);
-  const delivery = Array.from({ length: ctx.dims }, (_, d) => jobs.reduce((a, j) => a + (j.delivery?.[d] ?? 0), 0));
+  const tasks = w.steps.map((s) => taskOf(ctx, s));
+  const served = tasks.filter((t): t is StepTask => t !== undefined);
+  const total = (f: (t: StepTask) => readonly number[]) =>
+    Array.from({ length: ctx.dims }, (_, d) => served.reduce((a, t) => a + (f(t)[d] ?? 0), 0));
+  const delivery = total((t) => t.delivery);
+  const pickup = total((t) => t.pickup);
+  // Loaded at the start: the jobs' deliveries (a shipment's amount comes aboard at its pickup).
+  const startLoad = Array.from({ length: ctx.dims }, (_, d) =>
+    w.steps.reduce((a, s, k) => a + (s.type === 'job' ? (tasks[k]!.delivery[d] ?? 0) : 0), 0),
+  );
   const capacity = v.capacity ?? [];
   const overCapacity = (load: number[]) => load.some((q, d) => q > (capacity[d] ?? 0));
   const stepViolations = w.steps.map((): VroomViolation[] => []);
@@ -136,20 +198,20 @@ function writeRoute(ctx: VroomContext, w: WalkRoute): VroomRoute {
   // Plan mode's findings, on the steps VROOM would put them on.
   for (const x of w.violations) {
     if (x.type === 'time_window' || x.type === 'skills') {
-      const k = w.steps.findIndex((s) => s.type === 'job' && s.job === x.job);
+      const k = w.steps.findIndex((s) => s.type !== 'start' && s.type !== 'end' && s.job === x.job);
       if (x.type === 'time_window') stepViolations[k]!.push({ cause: 'delay', duration: Math.round(x.lateByS ?? 0) });
       else stepViolations[k]!.push({ cause: 'skills' });
     } else if (x.type === 'shift_end') {
       stepViolations[lastStep]!.push({ cause: 'delay', duration: Math.round(x.lateByS ?? 0) });
     } else if (x.type === 'max_stops') {
-      let tasks = 0;
+      let count = 0;
       w.steps.forEach((s, k) => {
-        if (s.type === 'job' && ++tasks > (v.max_tasks ?? Infinity)) stepViolations[k]!.push({ cause: 'max_tasks' });
+        if (tasks[k] !== undefined && ++count > (v.max_tasks ?? Infinity)) stepViolations[k]!.push({ cause: 'max_tasks' });
       });
     }
   }
 
-  let load = [...delivery];
+  let load = startLoad;
   let travel = 0;
   let distance = 0;
   let waiting = 0;
@@ -158,25 +220,26 @@ function writeRoute(ctx: VroomContext, w: WalkRoute): VroomRoute {
   const steps: VroomStep[] = w.steps.map((s, k) => {
     travel += s.legDurationS;
     distance += s.legDistance;
-    const job: VroomJob | undefined = s.type === 'job' ? ctx.jobs.get(s.job!) : undefined;
-    if (job) {
-      load = load.map((q, d) => q - (job.delivery?.[d] ?? 0));
-      service += job.service ?? 0;
-      priority += job.priority ?? 0;
+    const task = tasks[k];
+    const taskPlace = task?.place;
+    if (task) {
+      load = load.map((q, d) => q - (task.delivery[d] ?? 0) + (task.pickup[d] ?? 0));
+      service += task.place.service ?? 0;
+      priority += task.priority;
     }
     // timeRoutes does not check distance; VROOM marks every step past `max_distance` (none on a solved route).
     if (v.max_distance !== undefined && distance > v.max_distance + 1e-6) stepViolations[k]!.push({ cause: 'max_distance' });
     const stepWaiting = Math.round(s.waiting);
     waiting += stepWaiting;
     if (reportLoad && ctx.dims > 0 && overCapacity(load)) stepViolations[k]!.unshift({ cause: 'load' });
-    const place = placeOf(v, s.type, job);
+    const place = placeOf(v, s.type, taskPlace);
     return {
       type: s.type,
-      ...(job && { id: job.id }),
-      ...(job?.description !== undefined && { description: job.description }),
+      ...(taskPlace && { id: taskPlace.id }),
+      ...(taskPlace?.description !== undefined && { description: taskPlace.description }),
       ...place,
       setup: 0,
-      service: job?.service ?? 0,
+      service: taskPlace?.service ?? 0,
       waiting_time: stepWaiting,
       ...(ctx.dims > 0 && { load: [...load] }),
       arrival: Math.round(s.arrival),
@@ -195,7 +258,7 @@ function writeRoute(ctx: VroomContext, w: WalkRoute): VroomRoute {
     vehicle: v.id,
     cost,
     ...(v.description !== undefined && { description: v.description }),
-    ...(ctx.dims > 0 && { delivery, pickup: Array.from({ length: ctx.dims }, () => 0) }),
+    ...(ctx.dims > 0 && { delivery, pickup }),
     setup: 0,
     service,
     duration,
@@ -208,9 +271,8 @@ function writeRoute(ctx: VroomContext, w: WalkRoute): VroomRoute {
 }
 
 /** Where a step is, as the input gave it: coordinates and/or a matrix index. */
-function placeOf(v: VroomVehicle, type: WalkStep['type'], job: VroomJob | undefined): Pick<VroomStep, 'location' | 'location_index'> {
-  const [location, index] =
-    type === 'job' ? [job!.location, job!.location_index] : type === 'start' ? [v.start, v.start_index] : [v.end, v.end_index];
+function placeOf(v: VroomVehicle, type: WalkStep['type'], task: VroomJob | VroomShipmentStep | undefined): Pick<VroomStep, 'location' | 'location_index'> {
+  const [location, index] = task ? [task.location, task.location_index] : type === 'start' ? [v.start, v.start_index] : [v.end, v.end_index];
   return { ...(location && { location }), ...(index !== undefined && { location_index: index }) };
 }
 

@@ -1,14 +1,18 @@
 /**
  * VROOM's problem (input-schema.ts) → Milkrun's solver `Problem`, or the first thing Milkrun cannot honour as an
  * input error naming its key path. Nothing is dropped silently: a documented key Milkrun does not support yet is
- * refused unless its value means "nothing" (an empty `breaks`, a zero `setup`, all-zero `pickup` ...).
+ * refused unless its value means "nothing" (an empty `breaks`, a zero `setup`, empty per-type maps ...).
  *
  * The mapping, key by key:
  * - `location` `[lon, lat]` → `{ lat, lng }`; `location_index` / `start_index` / `end_index` → `{ index }` (with
  *   custom matrices, as VROOM: indices are then mandatory, coordinates only echoed back).
  * - `service` → `serviceS`; `time_windows` → `timeWindows` (sorted; overlapping ones merged: the same slots).
- * - `delivery` → `demand`; `capacity` → `capacity`. Amounts follow VROOM: every array has the first one's length
- *   and a missing one is all zeros, so a vehicle without `capacity` carries nothing when jobs have amounts.
+ * - `delivery` → `demand`; `pickup` → `pickup`; `capacity` → `capacity`. Amounts follow VROOM: every array (shipment
+ *   `amount`s too) has the first one's length and a missing one is all zeros, so a vehicle without `capacity`
+ *   carries nothing when tasks have amounts.
+ * - `shipments[i]` → a `Shipment` with id `s<i>` (VROOM's shipments have no id of their own; job ids are digits,
+ *   so the two never clash): `pickup` / `delivery` steps as jobs' places (location, service, time windows),
+ *   `amount`, `skills`, `priority` as a job's. The halves' VROOM ids are written back from the context.
  * - `skills` (integers) → skills as strings (`3` → `"3"`); a job needs all of them, as in both engines.
  * - `priority` 0–100 → Milkrun's 1–10 by `milkrunPriority` (below).
  * - `time_window` → `shift` (absent: `[0, ∞)`, VROOM's default); `max_tasks` → `maxStops`; `max_distance` → `maxDistanceM`.
@@ -20,10 +24,10 @@
  * - `max_travel_time` is refused: Milkrun's `maxDurationS` bounds the route's duration (travel, waiting and
  *   service), VROOM's key bounds travel time alone, and mapping one to the other would refuse feasible routes.
  */
-import type { Job, Location, Problem, TimeWindow, Vehicle } from '../../solver/model.js';
+import type { Job, Location, Problem, Shipment, ShipmentStep, TimeWindow, Vehicle } from '../../solver/model.js';
 import type { FixedRoute } from '../../solver/time-routes.js';
 import { inputError, type VroomError } from './errors.js';
-import type { VroomCoordinates, VroomInput, VroomJob, VroomVehicle } from './input-schema.js';
+import type { VroomCoordinates, VroomInput, VroomJob, VroomShipment, VroomShipmentStep, VroomVehicle } from './input-schema.js';
 
 const DEFAULT_PROFILE = 'car';
 /** VROOM's default `costs.per_hour`: one cost unit per second of travel. */
@@ -42,6 +46,8 @@ export function milkrunPriority(vroomPriority: number): number {
 /** What the solution writer needs to speak VROOM again: the input's objects by Milkrun id, and how it was read. */
 export interface VroomContext {
   jobs: Map<string, VroomJob>;
+  /** The input's shipments by Milkrun shipment id (`s<index>`). */
+  shipments: Map<string, VroomShipment>;
   vehicles: Map<string, VroomVehicle>;
   /** Amount dimensions (0 when no amounts: `load`, `delivery`, `pickup` are then left out, as VROOM does). */
   dims: number;
@@ -86,12 +92,13 @@ function squareSide(m: readonly (readonly number[])[]): number | string {
 /** Maps a validated VROOM input; `plan` is VROOM's `-c` (vehicle `steps` are the routes to time). */
 export function toProblem(input: VroomInput, mode: { plan: boolean }): MappingResult {
   if (input.matrix !== undefined) return unsupported('matrix', 'deprecated in VROOM; send `matrices` keyed by profile');
-  if (input.shipments && input.shipments.length > 0) {
-    return unsupported('shipments', 'shipments (pickup and delivery pairs) are not supported yet');
-  }
   const vroomJobs = input.jobs ?? [];
+  const vroomShipments = input.shipments ?? [];
+  if (vroomShipments.length > 0 && mode.plan) {
+    return unsupported('shipments', "plan mode cannot time shipments yet (Milkrun's route timing takes jobs only); solve without plan mode");
+  }
   if (input.vehicles.length === 0) return invalid('vehicles', 'no vehicle defined');
-  if (vroomJobs.length === 0) return invalid('jobs', 'no task defined');
+  if (vroomJobs.length === 0 && vroomShipments.length === 0) return invalid('jobs', 'no task defined');
 
   // One profile per problem: the solver has one travel-time matrix.
   const profile = input.vehicles[0]!.profile ?? DEFAULT_PROFILE;
@@ -129,6 +136,7 @@ export function toProblem(input: VroomInput, mode: { plan: boolean }): MappingRe
       [`jobs[${i}].delivery`, j.delivery],
       [`jobs[${i}].pickup`, j.pickup],
     ]),
+    ...vroomShipments.map((x, i): [string, number[] | undefined] => [`shipments[${i}].amount`, x.amount]),
   ];
   for (const [path, amount] of amounts) {
     if (amount === undefined) continue;
@@ -145,6 +153,26 @@ export function toProblem(input: VroomInput, mode: { plan: boolean }): MappingRe
   };
   const isLocation = (x: Location | MappingResult): x is Location => !('ok' in x);
 
+  /** A job's or a shipment step's place and time: location, service, windows; setup must be 0. */
+  const placeOf = (t: VroomJob | VroomShipmentStep, at: string): ShipmentStep | MappingResult => {
+    if ((t.setup ?? 0) > 0) return unsupported(`${at}.setup`, 'setup times are not supported yet (only 0)');
+    if (t.setup_per_type && Object.keys(t.setup_per_type).length > 0) return unsupported(`${at}.setup_per_type`, 'setup times per vehicle type are not supported yet');
+    if (t.service_per_type && Object.keys(t.service_per_type).length > 0) return unsupported(`${at}.service_per_type`, 'service times per vehicle type are not supported yet');
+    let location: Location;
+    if (useMatrices) {
+      const loc = indexOrError(t.location_index, `${at}.location_index`);
+      if (!isLocation(loc)) return loc;
+      location = loc;
+    } else {
+      if (!t.location) return invalid(`${at}.location`, `required without custom matrices for profile "${profile}"`);
+      location = lngLat(t.location);
+    }
+    const out: ShipmentStep = { location };
+    if (t.service) out.serviceS = t.service;
+    if (t.time_windows && t.time_windows.length > 0) out.timeWindows = timeWindowsOf(t.time_windows);
+    return out;
+  };
+
   const jobs: Job[] = [];
   const jobsById = new Map<string, VroomJob>();
   const jobIndexOf = new Map<string, number>();
@@ -156,26 +184,39 @@ export function toProblem(input: VroomInput, mode: { plan: boolean }): MappingRe
     if (first !== undefined) return invalid(`${at}.id`, `duplicate job id ${j.id} (also jobs[${first}])`);
     jobIndexOf.set(id, i);
     if (j.amount !== undefined) return unsupported(`${at}.amount`, 'deprecated in VROOM; send `delivery` (and `pickup`)');
-    if ((j.setup ?? 0) > 0) return unsupported(`${at}.setup`, 'setup times are not supported yet (only 0)');
-    if (j.setup_per_type && Object.keys(j.setup_per_type).length > 0) return unsupported(`${at}.setup_per_type`, 'setup times per vehicle type are not supported yet');
-    if (j.service_per_type && Object.keys(j.service_per_type).length > 0) return unsupported(`${at}.service_per_type`, 'service times per vehicle type are not supported yet');
-    if (j.pickup?.some((q) => q > 0)) return unsupported(`${at}.pickup`, 'job pickups are not supported yet (only zero amounts)');
-    let location: Location;
-    if (useMatrices) {
-      const loc = indexOrError(j.location_index, `${at}.location_index`);
-      if (!isLocation(loc)) return loc;
-      location = loc;
-    } else {
-      if (!j.location) return invalid(`${at}.location`, `required without custom matrices for profile "${profile}"`);
-      location = lngLat(j.location);
-    }
-    const job: Job = { id, location, priority: milkrunPriority(j.priority ?? 0) };
-    if (j.service) job.serviceS = j.service;
-    if (j.time_windows && j.time_windows.length > 0) job.timeWindows = timeWindowsOf(j.time_windows);
+    const place = placeOf(j, at);
+    if (!('location' in place)) return place;
+    const job: Job = { id, ...place, priority: milkrunPriority(j.priority ?? 0) };
     if (d > 0) job.demand = j.delivery ?? zeros();
+    if (d > 0 && j.pickup?.some((q) => q > 0)) job.pickup = [...j.pickup];
     if (j.skills && j.skills.length > 0) job.skills = j.skills.map(String);
     jobs.push(job);
     jobsById.set(id, j);
+  }
+
+  // Shipments: VROOM wants pickup ids unique among pickups, delivery ids among deliveries.
+  const shipments: Shipment[] = [];
+  const shipmentsById = new Map<string, VroomShipment>();
+  const halfIndexOf = { pickup: new Map<number, number>(), delivery: new Map<number, number>() };
+  for (let i = 0; i < vroomShipments.length; i++) {
+    const x = vroomShipments[i]!;
+    const at = `shipments[${i}]`;
+    const halves: Partial<Record<'pickup' | 'delivery', ShipmentStep>> = {};
+    for (const half of ['pickup', 'delivery'] as const) {
+      const step = x[half];
+      const first = halfIndexOf[half].get(step.id);
+      if (first !== undefined) return invalid(`${at}.${half}.id`, `duplicate ${half} id ${step.id} (also shipments[${first}])`);
+      halfIndexOf[half].set(step.id, i);
+      const place = placeOf(step, `${at}.${half}`);
+      if (!('location' in place)) return place;
+      halves[half] = place;
+    }
+    const id = `s${i}`;
+    const shipment: Shipment = { id, pickup: halves.pickup!, delivery: halves.delivery!, priority: milkrunPriority(x.priority ?? 0) };
+    if (d > 0) shipment.amount = x.amount ?? zeros();
+    if (x.skills && x.skills.length > 0) shipment.skills = x.skills.map(String);
+    shipments.push(shipment);
+    shipmentsById.set(id, x);
   }
 
   const vehicles: Vehicle[] = [];
@@ -252,7 +293,8 @@ export function toProblem(input: VroomInput, mode: { plan: boolean }): MappingRe
           plannedAt.set(jobId, sp);
           order.push(jobId);
         } else {
-          return invalid(`${sp}.id`, `no ${step.type} with id ${step.id ?? '(none)'} (shipments and breaks are not supported yet)`);
+          // Shipments are refused in plan mode above, so a pickup or delivery step names nothing.
+          return invalid(`${sp}.id`, `no ${step.type} with id ${step.id ?? '(none)'} (plan mode takes job steps only: shipments and breaks are not supported yet)`);
         }
       }
       if (order.length > 0) fixedRoutes.push({ vehicle: id, jobs: order });
@@ -262,6 +304,7 @@ export function toProblem(input: VroomInput, mode: { plan: boolean }): MappingRe
   }
 
   const problem: Problem = { jobs, vehicles };
+  if (shipments.length > 0) problem.shipments = shipments;
   if (useMatrices) {
     const durations = Float64Array.from(matrices.durations!.flat());
     const distances = matrices.distances ? Float64Array.from(matrices.distances.flat()) : new Float64Array(size * size);
@@ -274,6 +317,7 @@ export function toProblem(input: VroomInput, mode: { plan: boolean }): MappingRe
       fixedRoutes,
       context: {
         jobs: jobsById,
+        shipments: shipmentsById,
         vehicles: vehiclesById,
         dims: d,
         reportDistances: hasDistances,

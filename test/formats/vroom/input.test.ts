@@ -53,6 +53,47 @@ describe('VROOM input: supported keys', () => {
     expect(problem.matrices).toBeUndefined();
   });
 
+  it('maps job pickup amounts and shipments: places, amount, skills, priority; a pickup id may repeat a job or delivery id', () => {
+    const { problem, context } = mapped(
+      matrixInput({
+        job: { delivery: [1], pickup: [2] },
+        vehicle: { capacity: [5] },
+        top: {
+          shipments: [
+            {
+              pickup: { id: 1, location_index: 2, service: 60, time_windows: [[100, 200]], description: 'shop' },
+              delivery: { id: 1, location_index: 1, setup: 0 },
+              amount: [3],
+              skills: [8],
+              priority: 100,
+            },
+            { pickup: { id: 2, location_index: 1 }, delivery: { id: 2, location_index: 2 } },
+          ],
+        },
+      }),
+    );
+    expect(problem.jobs[0]).toMatchObject({ id: '1', demand: [1], pickup: [2] });
+    expect(problem.jobs[1]!.pickup).toBeUndefined();
+    expect(problem.shipments).toEqual([
+      {
+        id: 's0',
+        pickup: { location: { index: 2 }, serviceS: 60, timeWindows: [{ start: 100, end: 200 }] },
+        delivery: { location: { index: 1 } },
+        amount: [3],
+        skills: ['8'],
+        priority: 10,
+      },
+      { id: 's1', pickup: { location: { index: 1 } }, delivery: { location: { index: 2 } }, amount: [0], priority: 1 },
+    ]);
+    expect(context.shipments.get('s0')!.pickup.description).toBe('shop');
+  });
+
+  it('maps a problem of shipments alone (no jobs)', () => {
+    const { problem } = mapped({ ...matrixInput({ top: { shipments: [{ pickup: { id: 1, location_index: 1 }, delivery: { id: 1, location_index: 2 } }] } }), jobs: [] });
+    expect(problem.jobs).toEqual([]);
+    expect(problem.shipments).toHaveLength(1);
+  });
+
   it('maps location_index, start_index and end_index into the profile’s matrices', () => {
     const { problem, context } = mapped(matrixInput());
     expect(problem.jobs.map((j) => j.location)).toEqual([{ index: 1 }, { index: 2 }]);
@@ -143,6 +184,11 @@ describe('VROOM input: supported keys', () => {
     expect(detectFormat(text)).toBe('vroom');
     expect(detectFormat(JSON.stringify({ vehicles: [{ id: 1, start: [1, 2] }], jobs: [{ id: 3, location: [1, 2] }] }))).toBe('vroom');
     expect(detectFormat(JSON.stringify({ jobs: [{ id: 'a', location: { lat: 1, lng: 2 } }], vehicles: [{ id: 'v' }] }))).toBe('json');
+    // Both formats have shipments: Milkrun's carry an id, VROOM's do not (their steps do).
+    const own = { id: 's', pickup: { location: { lat: 1, lng: 2 } }, delivery: { location: { lat: 1, lng: 3 } } };
+    expect(detectFormat(JSON.stringify({ jobs: [], shipments: [own], vehicles: [{ id: 'v' }] }))).toBe('json');
+    const vroom = { pickup: { id: 1, location: [2, 1] }, delivery: { id: 1, location: [3, 1] } };
+    expect(detectFormat(JSON.stringify({ shipments: [vroom], vehicles: [{ id: 'v' }] }))).toBe('vroom');
     const r = readProblem(text);
     expect(r.ok && r.value.format).toBe('vroom');
     expect(r.ok && r.value.options.objective).toBe('cost');
@@ -154,11 +200,12 @@ describe('VROOM input: supported keys', () => {
 
 describe('VROOM input: documented keys Milkrun does not support yet are refused by path', () => {
   const cases: [string, unknown, string, boolean?][] = [
-    ['shipments', matrixInput({ top: { shipments: [{ pickup: { id: 1, location_index: 1 }, delivery: { id: 1, location_index: 2 } }] } }), 'shipments'],
+    ['shipments in plan mode (the route timing takes jobs only)', matrixInput({ top: { shipments: [{ pickup: { id: 1, location_index: 1 }, delivery: { id: 1, location_index: 2 } }] } }), 'shipments', true],
+    ['shipment step setup', matrixInput({ top: { shipments: [{ pickup: { id: 1, location_index: 1, setup: 30 }, delivery: { id: 1, location_index: 2 } }] } }), 'shipments[0].pickup.setup'],
+    ['shipment step service_per_type', matrixInput({ top: { shipments: [{ pickup: { id: 1, location_index: 1 }, delivery: { id: 1, location_index: 2, service_per_type: { van: 5 } } }] } }), 'shipments[0].delivery.service_per_type'],
     ['job setup', matrixInput({ job: { setup: 60 } }), 'jobs[0].setup'],
     ['job setup_per_type', matrixInput({ job: { setup_per_type: { van: 30 } } }), 'jobs[0].setup_per_type'],
     ['job service_per_type', matrixInput({ job: { service_per_type: { van: 30 } } }), 'jobs[0].service_per_type'],
-    ['job pickup', matrixInput({ job: { pickup: [1], delivery: [0] }, vehicle: { capacity: [2] } }), 'jobs[0].pickup'],
     ['deprecated job amount', matrixInput({ job: { amount: [1] } }), 'jobs[0].amount'],
     ['breaks', matrixInput({ vehicle: { breaks: [{ id: 1, service: 600 }] } }), 'vehicles[0].breaks'],
     ['max_travel_time (travel only, Milkrun bounds route duration)', matrixInput({ vehicle: { max_travel_time: 3600 } }), 'vehicles[0].max_travel_time'],
@@ -218,6 +265,10 @@ describe('VROOM input: values VROOM refuses too', () => {
     ['plan step naming no job', matrixInput({ vehicle: { steps: [{ type: 'job', id: 99 }] } }), 'vehicles[0].steps[0].id', true],
     ['plan step repeating a job', matrixInput({ vehicle: { steps: [{ type: 'job', id: 1 }, { type: 'job', id: 1 }] } }), 'vehicles[0].steps[1].id', true],
     ['plan start step not first', matrixInput({ vehicle: { steps: [{ type: 'job', id: 1 }, { type: 'start' }] } }), 'vehicles[0].steps[1].type', true],
+    ['duplicate pickup id', matrixInput({ top: { shipments: [{ pickup: { id: 1, location_index: 1 }, delivery: { id: 1, location_index: 2 } }, { pickup: { id: 1, location_index: 2 }, delivery: { id: 2, location_index: 1 } }] } }), 'shipments[1].pickup.id'],
+    ['shipment step location_index missing with matrices', matrixInput({ top: { shipments: [{ pickup: { id: 1, location_index: 1 }, delivery: { id: 1, location: [1, 2] } }] } }), 'shipments[0].delivery.location_index'],
+    ['shipment amount of another length', matrixInput({ vehicle: { capacity: [3] }, top: { shipments: [{ ...{ pickup: { id: 1, location_index: 1 }, delivery: { id: 1, location_index: 2 } }, amount: [1, 1] }] } }), 'shipments[0].amount'],
+    ['plan pickup step (shipments refused in plan mode)', matrixInput({ vehicle: { steps: [{ type: 'pickup', id: 1 }] } }), 'vehicles[0].steps[0].id', true],
     ['plan break step (no breaks)', matrixInput({ vehicle: { steps: [{ type: 'break', id: 1 }] } }), 'vehicles[0].steps[0].id', true],
   ];
   it.each(cases)('%s', (_name, input, path, plan) => {

@@ -76,6 +76,23 @@ describe('VROOM plan mode', () => {
     expect(end.violations).toEqual([{ cause: 'delay', duration: 310 }]);
   });
 
+  it('counts job pickups in the load and reports the step where the load goes over capacity', async () => {
+    const { answer } = await plan({
+      vehicles: [{ id: 1, start_index: 0, end_index: 0, capacity: [3], steps: [{ type: 'job', id: 1 }, { type: 'job', id: 2 }] }],
+      jobs: [
+        { id: 1, location_index: 1, delivery: [0], pickup: [3] },
+        { id: 2, location_index: 2, delivery: [1] },
+      ],
+      matrices: { car: { durations } },
+    });
+    const route = answer.routes[0]!;
+    // Start 1 (job 2's delivery), +3 at job 1: 4 > 3; −1 at job 2: 3.
+    expect(route.steps.map((s) => s.load)).toEqual([[1], [4], [3], [3]]);
+    expect(route.steps.map((s) => s.violations.map((v) => v.cause))).toEqual([[], ['load'], [], []]);
+    expect(route.pickup).toEqual([3]);
+    expect(route.delivery).toEqual([1]);
+  });
+
   it('reports the steps past max_distance', async () => {
     const distances = durations.map((row) => row.map((d) => d * 10));
     const r = await runVroom(

@@ -166,6 +166,128 @@ describe('VROOM solve', () => {
     ]);
   });
 
+  it('solves shipments and job pickups: the checker accepts it, loads follow each step, totals are VROOM’s', async () => {
+    const input = lineProblem({
+      vehicles: [
+        { id: 1, start_index: 0, end_index: 0, capacity: [6], time_window: [0, 5000] },
+        { id: 2, start_index: 0, end_index: 0, capacity: [6], time_window: [0, 5000] },
+      ],
+      jobs: [
+        { id: 11, location_index: 1, service: 30, delivery: [2] },
+        { id: 12, location_index: 3, service: 30, delivery: [1], pickup: [2] },
+      ],
+    });
+    const shipments = [
+      { pickup: { id: 1, location_index: 2, service: 20 }, delivery: { id: 1, location_index: 6, service: 20 }, amount: [3] },
+      { pickup: { id: 2, location_index: 7, description: 'shop' }, delivery: { id: 2, location_index: 4, time_windows: [[0, 4000]] }, amount: [4] },
+      { pickup: { id: 3, location_index: 5 }, delivery: { id: 3, location_index: 8 }, amount: [2], priority: 50 },
+    ];
+    const { answer, problem, solution } = await solveVroom({ ...input, shipments });
+    checkSolution(problem as MatrixProblem, solution);
+    checkClientArithmetic(answer, (a, b) => input.matrices.car.durations[a]![b]!);
+    expect(answer.unassigned).toEqual([]);
+    expect(answer.summary.unassigned).toBe(0);
+    const jobs = new Map(input.jobs.map((j) => [(j as { id: number }).id, j as { delivery?: number[]; pickup?: number[] }]));
+    const amountOf = (id: number) => shipments.find((x) => x.pickup.id === id)!.amount[0]!;
+    const tasks: string[] = [];
+    for (const r of answer.routes) {
+      // VROOM's start load is the route's job deliveries; each step then drops and collects.
+      let load = r.steps.filter((s) => s.type === 'job').reduce((a, s) => a + (jobs.get(s.id!)!.delivery?.[0] ?? 0), 0);
+      let delivery = 0;
+      let pickup = 0;
+      const picked = new Set<number>();
+      for (const s of r.steps) {
+        if (s.type === 'job') {
+          const j = jobs.get(s.id!)!;
+          load += (j.pickup?.[0] ?? 0) - (j.delivery?.[0] ?? 0);
+          delivery += j.delivery?.[0] ?? 0;
+          pickup += j.pickup?.[0] ?? 0;
+        } else if (s.type === 'pickup') {
+          load += amountOf(s.id!);
+          pickup += amountOf(s.id!);
+          picked.add(s.id!);
+        } else if (s.type === 'delivery') {
+          expect(picked.has(s.id!)).toBe(true);
+          load -= amountOf(s.id!);
+          delivery += amountOf(s.id!);
+        }
+        if (s.id !== undefined) tasks.push(`${s.type} ${s.id}`);
+        expect(s.load).toEqual([load]);
+        expect(load).toBeLessThanOrEqual(6);
+        expect(s.violations).toEqual([]);
+      }
+      expect(r.delivery).toEqual([delivery]);
+      expect(r.pickup).toEqual([pickup]);
+    }
+    expect(tasks.sort()).toEqual(['delivery 1', 'delivery 2', 'delivery 3', 'job 11', 'job 12', 'pickup 1', 'pickup 2', 'pickup 3']);
+    // Jobs deliver 3 and pick up 2; the shipments' 9 count in both.
+    expect(answer.summary.delivery).toEqual([12]);
+    expect(answer.summary.pickup).toEqual([11]);
+    // Priorities as VROOM sums them: per task, so a shipment's counts at its pickup and at its delivery.
+    expect(answer.summary.priority).toBe(100);
+    const shop = answer.routes.flatMap((r) => r.steps).find((s) => s.type === 'pickup' && s.id === 2)!;
+    expect(shop).toMatchObject({ description: 'shop', location_index: 7 });
+    const p1 = answer.routes.flatMap((r) => r.steps).find((s) => s.type === 'pickup' && s.id === 1)!;
+    expect(p1.service).toBe(20);
+  });
+
+  it('lets the load rise at a job pickup, and orders the jobs so that it fits', async () => {
+    const input = lineProblem({
+      vehicles: [{ id: 1, start_index: 0, end_index: 0, capacity: [4] }],
+      jobs: [
+        { id: 1, location_index: 1, pickup: [3] },
+        { id: 2, location_index: 2, delivery: [2], pickup: [1] },
+      ],
+    });
+    const { answer, problem, solution } = await solveVroom(input);
+    checkSolution(problem as MatrixProblem, solution);
+    const r = answer.routes[0]!;
+    // Job 1 first would carry 2 + 3 = 5 > 4: job 2 comes first, then the load rises to the capacity.
+    expect(r.steps.map((s) => [s.type, s.id, s.load])).toEqual([
+      ['start', undefined, [2]],
+      ['job', 2, [1]],
+      ['job', 1, [4]],
+      ['end', undefined, [4]],
+    ]);
+    expect(r.delivery).toEqual([2]);
+    expect(r.pickup).toEqual([4]);
+    expect(answer.summary.pickup).toEqual([4]);
+  });
+
+  it('lists an unassigned shipment as VROOM does: its pickup and its delivery, with their own ids', async () => {
+    const input = lineProblem({ vehicles: [{ id: 1, start_index: 0, end_index: 0 }], jobs: [{ id: 5, location_index: 1 }] });
+    const { answer, raw, problem, solution } = await solveVroom({
+      ...input,
+      shipments: [
+        { pickup: { id: 7, location_index: 2, description: 'from' }, delivery: { id: 8, location_index: 3, location: [24.1, 59.2] }, skills: [99] },
+      ],
+    });
+    checkSolution(problem as MatrixProblem, solution);
+    expect(answer.unassigned).toEqual([
+      { id: 7, type: 'pickup', location_index: 2, description: 'from' },
+      { id: 8, type: 'delivery', location_index: 3, location: [24.1, 59.2] },
+    ]);
+    expect((raw as { unassigned: { reason: string }[] }).unassigned.map((u) => u.reason)).toEqual(['skills', 'skills']);
+    expect(answer.summary.unassigned).toBe(2);
+  });
+
+  it('solves the shipment problem it used to refuse (no amounts: no load keys)', async () => {
+    const input = {
+      vehicles: [{ id: 7, start_index: 0, end_index: 0 }],
+      jobs: [{ id: 1, location_index: 1 }],
+      shipments: [{ pickup: { id: 1, location_index: 1 }, delivery: { id: 1, location_index: 2 } }],
+      matrices: { car: { durations: [[0, 10, 20], [10, 0, 15], [20, 15, 0]], distances: [[0, 100, 200], [100, 0, 150], [200, 150, 0]] } },
+    };
+    const { answer, problem, solution } = await solveVroom(input);
+    checkSolution(problem as MatrixProblem, solution);
+    checkClientArithmetic(answer, (a, b) => input.matrices.car.durations[a]![b]!);
+    const types = answer.routes[0]!.steps.map((s) => `${s.type}${s.id ?? ''}`);
+    expect(types.indexOf('pickup1')).toBeLessThan(types.indexOf('delivery1'));
+    expect(types.filter((t) => t !== 'start' && t !== 'end').sort()).toEqual(['delivery1', 'job1', 'pickup1']);
+    expect(answer.routes[0]!.steps.every((s) => s.load === undefined)).toBe(true);
+    expect(answer.summary.delivery).toBeUndefined();
+  });
+
   it('maps the same problem the same way every time (the reader is pure)', () => {
     const a = readVroom(lineProblem(), { plan: false });
     const b = readVroom(JSON.parse(JSON.stringify(lineProblem())), { plan: false });
