@@ -25,7 +25,8 @@ export interface PlanAnswer {
   summary: { distance_m: number; duration_s: number; vehicles: number; unassigned: number };
 }
 
-const round1 = (x: number): number => Math.round(x * 10) / 10;
+/** Metres to one decimal, as every planning answer gives them. */
+export const round1 = (x: number): number => Math.round(x * 10) / 10;
 
 /** The solver's answer in the API's words: ISO times back from seconds since `epochMs`, metres, seconds. */
 export function fromSolution(solution: Solution, epochMs: number): PlanAnswer {

@@ -1,5 +1,5 @@
 import { timeRoutes, type RouteViolation } from '../solver/time-routes.js';
-import type { PlannedStop } from './from-solution.js';
+import { round1, type PlannedStop } from './from-solution.js';
 import { toProblem, type PlanningStop, type PlanningVehicle } from './to-problem.js';
 
 /** A rule the route in its current order breaks; the stop is still served (late, overloaded...). */
@@ -72,5 +72,3 @@ export function scheduleRoute(stops: readonly PlanningStop[], vehicle: PlanningV
     })),
   };
 }
-
-const round1 = (x: number): number => Math.round(x * 10) / 10;

@@ -4,16 +4,11 @@
  * 08:00 local on the route's own date wherever the route is planned, re-planned or re-timed.
  */
 import type { OrganizationSettings } from '../store/organizations.js';
-import { CLOCK_PATTERN, dailyWindowOn, nextDate, zonedClock, zonedDate, zonedInstant } from '../util/zoned-time.js';
+import { clockOf, dailyWindowOn, nextDate, zonedDate, zonedInstant } from '../util/zoned-time.js';
 
 export interface ShiftInstants {
   from: string;
   to: string;
-}
-
-/** A shift bound as a clock: clocks are kept, an ISO date-time gives its local time of day in `timeZone`. */
-function clockOf(value: string, timeZone: string): string {
-  return CLOCK_PATTERN.test(value) ? value : zonedClock(Date.parse(value), timeZone);
 }
 
 /**

@@ -9,7 +9,7 @@ import { newId } from './ids.js';
 import { decodeCursor, toPage, type Page } from './pagination.js';
 import { toUtcIso } from './time.js';
 import { organizationTimeZone } from './organizations.js';
-import { CLOCK_PATTERN, zonedClock } from '../util/zoned-time.js';
+import { clockOf } from '../util/zoned-time.js';
 export type { Retirement, Vehicle, VehicleInput, VehiclePatch };
 
 interface VehicleRow {
@@ -132,14 +132,6 @@ function write(db: Db, orgId: string, id: string, v: VehicleState, insert: boole
   }
 }
 
-/**
- * A shift bound as stored: a local time of day. Clocks are kept as sent; an ISO date-time (the older form) gives
- * its time of day in the organization's zone, and its date is dropped: a shift applies to every route's date.
- */
-function shiftClock(value: string, timeZone: string): string {
-  return CLOCK_PATTERN.test(value) ? value.slice(0, 5) === '24:00' ? '24:00' : value : zonedClock(Date.parse(value), timeZone);
-}
-
 function resolve(db: Db, orgId: string, base: VehicleState, patch: VehiclePatch): VehicleState {
   const p = definedOnly(patch);
   const next: VehicleState = {
@@ -154,7 +146,7 @@ function resolve(db: Db, orgId: string, base: VehicleState, patch: VehiclePatch)
   };
   if (p.shift !== undefined) {
     const zone = p.shift ? organizationTimeZone(db, orgId) : 'UTC';
-    next.shift = p.shift ? { from: shiftClock(p.shift.from, zone), to: shiftClock(p.shift.to, zone) } : null;
+    next.shift = p.shift ? { from: clockOf(p.shift.from, zone), to: clockOf(p.shift.to, zone) } : null;
   }
   if (p.start !== undefined) next.start = p.start ?? null;
   if (p.end !== undefined) next.end = p.end ?? null;

@@ -107,6 +107,16 @@ export function zonedClock(ms: number, timeZone: string): string {
   return p.second === 0 ? hm : `${hm}:${String(p.second).padStart(2, '0')}`;
 }
 
+/**
+ * A time of day as kept for daily windows (shifts): a clock is kept as sent (24:00:00 as 24:00), an ISO date-time gives its local time
+ * of day in `timeZone` (its date is dropped: a shift applies to every day).
+ */
+export function clockOf(value: string, timeZone: string): string {
+  if (!CLOCK_PATTERN.test(value)) return zonedClock(Date.parse(value), timeZone);
+  // The end of a day has one spelling.
+  return value.slice(0, 5) === '24:00' ? '24:00' : value;
+}
+
 /** The calendar day after `date`. */
 export function nextDate(date: string): string {
   const [y, mo, d] = date.split('-').map(Number);
